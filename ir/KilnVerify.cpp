@@ -1,0 +1,97 @@
+//===- KilnVerify.cpp - verifiers for what type inference cannot see ------===//
+//
+// Shapes, ranks and operand consistency are checked by type inference
+// (KilnInfer.cpp); these verifiers check the attributes that do not shape the
+// result: modes, ranges, the cast target.
+//
+//===----------------------------------------------------------------------===//
+#include "kiln/ir/KilnDialect.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+LogicalResult ConstantOp::verify() {
+  auto type = dyn_cast<RankedTensorType>(getValue().getShapedType());
+  if (!type)
+    return emitOpError("value must be a ranked tensor, got ") << getValue().getShapedType();
+  if (!type.hasStaticShape())
+    return emitOpError("value must have a static shape, got ") << type;
+  if (getType() != type)
+    return emitOpError("result type ") << getType() << " differs from the value's type " << type;
+  return success();
+}
+
+LogicalResult ConstantOfShapeOp::verify() {
+  if (auto v = getValueAttr()) {
+    if (v.getShapedType().getNumElements() != 1)
+      return emitOpError("value must hold exactly one element, got ") << v.getShapedType();
+    if (v.getShapedType().getElementType() != getType().getElementType())
+      return emitOpError("value element type ")
+             << v.getShapedType().getElementType() << " differs from the result's "
+             << getType().getElementType();
+  }
+  return success();
+}
+
+LogicalResult GeluOp::verify() {
+  if (getApproximate() != "none" && getApproximate() != "tanh")
+    return emitOpError("approximate must be 'none' or 'tanh', got '") << getApproximate() << "'";
+  return success();
+}
+
+LogicalResult ClipOp::verify() {
+  if (getMin() && getMax() && getMin()->convertToDouble() > getMax()->convertToDouble())
+    return emitOpError("min ") << getMin()->convertToDouble() << " is greater than max "
+                               << getMax()->convertToDouble();
+  return success();
+}
+
+LogicalResult DropoutOp::verify() {
+  double r = getRatio().convertToDouble();
+  if (!(r >= 0.0 && r < 1.0))
+    return emitOpError("ratio must be in [0, 1), got ") << r;
+  return success();
+}
+
+LogicalResult CastOp::verify() {
+  if (getTo() != getType().getElementType())
+    return emitOpError("to ") << getTo() << " differs from the result element type "
+                              << getType().getElementType();
+  return success();
+}
+
+LogicalResult PadOp::verify() {
+  StringRef m = getMode();
+  if (m != "constant" && m != "reflect" && m != "edge" && m != "wrap")
+    return emitOpError("mode must be constant, reflect, edge or wrap, got '") << m << "'";
+  return success();
+}
+
+LogicalResult ResizeOp::verify() {
+  StringRef mode = getMode();
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
+    return emitOpError("mode must be nearest, linear or cubic, got '") << mode << "'";
+  StringRef ctm = getCoordinateTransformationMode();
+  if (ctm != "half_pixel" && ctm != "half_pixel_symmetric" && ctm != "pytorch_half_pixel" &&
+      ctm != "align_corners" && ctm != "asymmetric" && ctm != "tf_crop_and_resize")
+    return emitOpError("unknown coordinate_transformation_mode '") << ctm << "'";
+  StringRef nm = getNearestMode();
+  if (nm != "round_prefer_floor" && nm != "round_prefer_ceil" && nm != "floor" && nm != "ceil")
+    return emitOpError("unknown nearest_mode '") << nm << "'";
+  return success();
+}
+
+static LogicalResult verifyEpsilon(Operation *op, APFloat eps) {
+  double e = eps.convertToDouble();
+  if (!(e >= 0.0))
+    return op->emitOpError("epsilon must be non-negative, got ") << e;
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() { return verifyEpsilon(*this, getEpsilon()); }
+LogicalResult LayerNormOp::verify() { return verifyEpsilon(*this, getEpsilon()); }
+LogicalResult GroupNormOp::verify() { return verifyEpsilon(*this, getEpsilon()); }
+LogicalResult InstanceNormOp::verify() { return verifyEpsilon(*this, getEpsilon()); }
+
+} // namespace kiln

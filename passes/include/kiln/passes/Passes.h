@@ -1,0 +1,34 @@
+//===- Passes.h - kiln's passes and pipelines -------------------*- C++ -*-===//
+#ifndef KILN_PASSES_PASSES_H
+#define KILN_PASSES_PASSES_H
+
+#include <memory>
+
+namespace mlir {
+class DialectRegistry;
+class OpPassManager;
+class Pass;
+} // namespace mlir
+
+namespace kiln {
+
+/// Refines every result type of kiln ops (and the enclosing function's
+/// signature) with what type inference can prove, iterating to a fixpoint:
+/// static shapes and dynamic dims propagate through the whole graph.
+std::unique_ptr<mlir::Pass> createShapeInferencePass();
+
+/// Registers the kiln dialect and the dialects kiln IR uses (func).
+void registerKilnDialects(mlir::DialectRegistry &registry);
+
+/// Registers kiln's passes and pipelines with the global pass registry
+/// (for kiln-opt and --pass-pipeline).
+void registerKilnPasses();
+
+/// The optimization pipeline at level 0..3 (`kiln compile -O`):
+///  -O0: shape inference only; -O1 and up: canonicalize (folders and
+///  identity removal), CSE, shape inference to a fixpoint.
+void buildOptimizationPipeline(mlir::OpPassManager &pm, int level);
+
+} // namespace kiln
+
+#endif // KILN_PASSES_PASSES_H
