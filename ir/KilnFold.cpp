@@ -735,11 +735,15 @@ OpFoldResult SliceOp::fold(FoldAdaptor a) {
   auto t = staticResult(getResult());
   if (!t)
     return {};
-  if (getInput().getType() == getType())
-    return getInput(); // static result == static input: nothing is cut
+  auto steps = getConstantInts(getSteps());
+  // Static result == static input with positive steps: nothing is cut. (A
+  // negative step keeps the shape but reverses the elements.)
+  if (getInput().getType() == getType() && steps &&
+      llvm::all_of(*steps, [](int64_t s) { return s > 0; }))
+    return getInput();
   auto c = constOf(a.getInput());
   auto starts = getConstantInts(getStarts()), ends = getConstantInts(getEnds()),
-       axes = getConstantInts(getAxes()), steps = getConstantInts(getSteps());
+       axes = getConstantInts(getAxes());
   if (!c || !starts || !ends || !axes || !steps)
     return {};
   int64_t rank = c->shape.size();

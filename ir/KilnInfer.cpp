@@ -715,9 +715,11 @@ KILN_INFER(SplitOp) {
 
 KILN_INFER(SliceOp) {
   KILN_ADAPTOR(SliceOp);
-  for (auto [v, name] : llvm::zip(ArrayRef<Value>{a.getStarts(), a.getEnds(), a.getAxes(),
-                                                  a.getSteps()},
-                                  ArrayRef<StringRef>{"starts", "ends", "axes", "steps"}))
+  // Named arrays: an ArrayRef over a braced list inside the range-for would
+  // dangle (the list's storage dies before the loop body runs).
+  Value vectors[] = {a.getStarts(), a.getEnds(), a.getAxes(), a.getSteps()};
+  StringRef vectorNames[] = {"starts", "ends", "axes", "steps"};
+  for (auto [v, name] : llvm::zip(vectors, vectorNames))
     if (failed(checkVector(d, v, name)))
       return failure();
   auto t = rankedOf(a.getInput());

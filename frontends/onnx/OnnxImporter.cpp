@@ -1,0 +1,1129 @@
+//===- OnnxImporter.cpp - ONNX models to kiln IR --------------------------===//
+//
+// Structure: Importer walks the graph in order and keeps a name -> Value map;
+// each ONNX op type has an import function in the table at the bottom that
+// reads its attributes and inputs for the model's opset and creates kiln ops.
+// Adding an op is one function and one table line.
+//
+//===----------------------------------------------------------------------===//
+#include "kiln/onnx/OnnxImporter.h"
+#include "kiln/ir/ConstantUtils.h"
+#include "kiln/ir/KilnDialect.h"
+#include "kiln/ir/Resources.h"
+#include "kiln/onnx/OnnxProto.h"
+#include "kiln/support/MappedFile.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <functional>
+
+using namespace mlir;
+
+namespace kiln::onnx {
+namespace {
+
+/// MLIR element type of an ONNX TensorProto data type, or null.
+Type elementType(MLIRContext *ctx, int32_t dt) {
+  Builder b(ctx);
+  switch (dt) {
+  case TensorProto::FLOAT: return b.getF32Type();
+  case TensorProto::DOUBLE: return b.getF64Type();
+  case TensorProto::FLOAT16: return b.getF16Type();
+  case TensorProto::BFLOAT16: return b.getBF16Type();
+  case TensorProto::INT8: return b.getIntegerType(8);
+  case TensorProto::INT16: return b.getIntegerType(16);
+  case TensorProto::INT32: return b.getIntegerType(32);
+  case TensorProto::INT64: return b.getIntegerType(64);
+  case TensorProto::UINT8: return b.getIntegerType(8, false);
+  case TensorProto::UINT16: return b.getIntegerType(16, false);
+  case TensorProto::UINT32: return b.getIntegerType(32, false);
+  case TensorProto::UINT64: return b.getIntegerType(64, false);
+  case TensorProto::BOOL: return b.getI1Type();
+  default: return {};
+  }
+}
+
+class Importer;
+
+/// What an op import function sees of one node.
+struct Node {
+  Importer &im;
+  const NodeProto &proto;
+  int64_t opset;
+  SmallVector<Value> inputs; // null for omitted optional inputs
+  Location loc;
+
+  const AttributeProto *attr(StringRef name) const {
+    for (const auto &a : proto.attribute)
+      if (a.name == std::string_view(name.data(), name.size()))
+        return &a;
+    return nullptr;
+  }
+  int64_t getInt(StringRef name, int64_t def) const {
+    auto *a = attr(name);
+    return a ? a->i : def;
+  }
+  float getFloat(StringRef name, float def) const {
+    auto *a = attr(name);
+    return a ? a->f : def;
+  }
+  std::string getString(StringRef name, StringRef def) const {
+    auto *a = attr(name);
+    return a ? std::string(a->s) : def.str();
+  }
+  std::optional<SmallVector<int64_t>> getInts(StringRef name) const {
+    auto *a = attr(name);
+    if (!a)
+      return std::nullopt;
+    return SmallVector<int64_t>(a->ints.begin(), a->ints.end());
+  }
+  Value input(size_t i) const { return i < inputs.size() ? inputs[i] : Value(); }
+};
+
+using ImportFn = std::function<LogicalResult(Node &, SmallVectorImpl<Value> &)>;
+
+class Importer {
+public:
+  Importer(MLIRContext &ctx, std::string path) : ctx(ctx), b(&ctx), path(std::move(path)) {}
+
+  OwningOpRef<ModuleOp> run(const ImportOptions &options, std::string &error);
+
+  /// Creates kiln op OpT with result types from its type inference; errors
+  /// (emitted at the node's location) make it return null.
+  template <typename OpT>
+  Operation *create(Location loc, ValueRange operands, ArrayRef<NamedAttribute> attrs,
+                    unsigned numResults = 1) {
+    OperationState state(loc, OpT::getOperationName());
+    state.addOperands(operands);
+    state.addAttributes(attrs);
+    state.addTypes(SmallVector<Type>(numResults, UnrankedTensorType::get(b.getF32Type())));
+    Operation *op = b.create(state);
+    SmallVector<Type> types;
+    auto iface = cast<InferTypeOpInterface>(op);
+    if (failed(iface.inferReturnTypes(&ctx, loc, op->getOperands(), op->getAttrDictionary(),
+                                      op->getPropertiesStorage(), op->getRegions(), types))) {
+      op->erase();
+      return nullptr;
+    }
+    for (auto [r, t] : llvm::zip(op->getResults(), types))
+      r.setType(t);
+    return op;
+  }
+  template <typename OpT>
+  Value create1(Location loc, ValueRange operands, ArrayRef<NamedAttribute> attrs = {}) {
+    Operation *op = create<OpT>(loc, operands, attrs);
+    return op ? op->getResult(0) : Value();
+  }
+
+  Value constI64(Location loc, ArrayRef<int64_t> values) {
+    auto type = RankedTensorType::get({(int64_t)values.size()}, b.getI64Type());
+    return b.create<ConstantOp>(loc, type, DenseElementsAttr::get(type, values));
+  }
+
+  MLIRContext &ctx;
+  OpBuilder b;
+  std::string path;
+  std::shared_ptr<MappedFile> file;
+
+private:
+  LogicalResult importGraph(const GraphProto &g, const ImportOptions &options);
+  FailureOr<Type> valueType(const ValueInfoProto &vi, ArrayAttr *dimNames);
+  FailureOr<Value> importTensor(const TensorProto &t, Location loc);
+  LogicalResult importNode(const NodeProto &n);
+  LogicalResult fail(const Twine &msg) {
+    emitError(UnknownLoc::get(&ctx)) << msg;
+    return failure();
+  }
+
+  llvm::StringMap<Value> values;
+  int64_t opset = 0;
+  ModuleOp module;
+};
+
+FailureOr<Type> Importer::valueType(const ValueInfoProto &vi, ArrayAttr *dimNames) {
+  const TypeProto &t = vi.type;
+  if (t.kind != TypeProto::Kind::Tensor)
+    return fail("graph value '" + std::string(vi.name) +
+                "' is not a tensor (sequences, maps and optionals are not supported yet)");
+  Type elt = elementType(&ctx, t.elem_type);
+  if (!elt)
+    return fail("graph value '" + std::string(vi.name) + "' has unsupported element type " +
+                dataTypeName(t.elem_type));
+  if (!t.has_shape)
+    return Type(UnrankedTensorType::get(elt));
+  SmallVector<int64_t> shape;
+  SmallVector<Attribute> names;
+  bool anyName = false;
+  for (const auto &d : t.shape.dim) {
+    if (d.kind == TensorShapeProto::Dimension::Value && d.dim_value >= 0) {
+      shape.push_back(d.dim_value);
+      names.push_back(b.getStringAttr(""));
+    } else {
+      shape.push_back(ShapedType::kDynamic);
+      names.push_back(b.getStringAttr(std::string(d.dim_param)));
+      anyName |= !d.dim_param.empty();
+    }
+  }
+  if (dimNames && anyName)
+    *dimNames = b.getArrayAttr(names);
+  return Type(RankedTensorType::get(shape, elt));
+}
+
+FailureOr<Value> Importer::importTensor(const TensorProto &t, Location loc) {
+  Type elt = elementType(&ctx, t.data_type);
+  if (!elt)
+    return fail("tensor '" + std::string(t.name) + "' has unsupported data type " +
+                dataTypeName(t.data_type));
+  auto count = numElements(t);
+  if (!count)
+    return fail("tensor '" + std::string(t.name) + "' has invalid dims");
+  for (int64_t d : t.dims)
+    if (d < 0)
+      return fail("tensor '" + std::string(t.name) + "' has a negative dim");
+  auto type = RankedTensorType::get(SmallVector<int64_t>(t.dims.begin(), t.dims.end()), elt);
+  if (t.data_location == TensorProto::EXTERNAL)
+    return fail("tensor '" + std::string(t.name) +
+                "' stores its data in an external file, which is not supported yet");
+  std::vector<uint8_t> storage;
+  Bytes bytes;
+  std::string err;
+  if (!tensorData(t, storage, bytes, err))
+    return fail("tensor '" + std::string(t.name) + "': " + err);
+  std::string name = t.name.empty() ? "tensor" : std::string(t.name);
+  Attribute value;
+  if (elt.isInteger(1)) {
+    // bool is one byte per element in ONNX and in kiln blobs alike.
+  }
+  if (storage.empty() && bytes.size >= 64) {
+    // Large raw data: point at the mapped file, no copy.
+    value = makeMappedResource(type, name, bytes.data, bytes.size, file);
+  } else {
+    value = makeOwnedResource(type, name,
+                              ArrayRef<char>(reinterpret_cast<const char *>(bytes.data), bytes.size));
+    // Small tensors (shapes, axes, scalars) are easier to read and fold as
+    // dense attributes.
+    if (auto c = readConstant(value, 1 << 12))
+      value = makeConstant(type, *c);
+  }
+  return Value(b.create<ConstantOp>(loc, type, cast<ElementsAttr>(value)));
+}
+
+// --- op import functions ----------------------------------------------------
+
+SmallVector<NamedAttribute> attrs(std::initializer_list<NamedAttribute> l) { return l; }
+
+template <typename OpT>
+ImportFn simple() {
+  return [](Node &n, SmallVectorImpl<Value> &out) {
+    Value v = n.im.create1<OpT>(n.loc, n.inputs);
+    if (!v)
+      return failure();
+    out.push_back(v);
+    return success();
+  };
+}
+
+/// A constant input that must be known at compile time (Clip bounds, axes...).
+std::optional<SmallVector<int64_t>> constInts(Node &n, size_t i) {
+  Value v = n.input(i);
+  if (!v)
+    return std::nullopt;
+  return getConstantInts(v);
+}
+std::optional<double> constScalar(Node &n, size_t i) {
+  Value v = n.input(i);
+  Attribute a;
+  if (!v || !matchPattern(v, m_Constant(&a)))
+    return std::nullopt;
+  auto c = readConstant(a);
+  if (!c || c->size() != 1)
+    return std::nullopt;
+  return c->asDouble(0);
+}
+
+LogicalResult needConst(Node &n, StringRef what) {
+  return emitError(n.loc) << what << " must be a constant (an initializer or Constant node)";
+}
+
+template <typename OpT>
+ImportFn variadic() { // Sum/Max/Min/Mean-style n-ary ops as chains of binary ops
+  return [](Node &n, SmallVectorImpl<Value> &out) {
+    if (n.inputs.empty())
+      return failure();
+    Value acc = n.inputs[0];
+    for (size_t i = 1; i < n.inputs.size(); ++i)
+      if (!(acc = n.im.create1<OpT>(n.loc, {acc, n.inputs[i]})))
+        return failure();
+    out.push_back(acc);
+    return success();
+  };
+}
+
+template <typename OpT>
+ImportFn reduction(int64_t axesInputSince) {
+  return [axesInputSince](Node &n, SmallVectorImpl<Value> &out) {
+    SmallVector<NamedAttribute> a{
+        n.im.b.getNamedAttr("keepdims", n.im.b.getBoolAttr(n.getInt("keepdims", 1) != 0))};
+    std::optional<SmallVector<int64_t>> axes;
+    if (n.opset >= axesInputSince) {
+      if (n.input(1) && !(axes = constInts(n, 1)))
+        return needConst(n, "axes");
+      a.push_back(n.im.b.getNamedAttr("noop_with_empty_axes",
+                                      n.im.b.getBoolAttr(n.getInt("noop_with_empty_axes", 0))));
+    } else {
+      axes = n.getInts("axes");
+    }
+    if (axes)
+      a.push_back(n.im.b.getNamedAttr("axes", n.im.b.getDenseI64ArrayAttr(*axes)));
+    Value v = n.im.create1<OpT>(n.loc, n.inputs[0], a);
+    if (!v)
+      return failure();
+    out.push_back(v);
+    return success();
+  };
+}
+
+template <typename OpT>
+ImportFn argReduce() {
+  return [](Node &n, SmallVectorImpl<Value> &out) {
+    auto &b = n.im.b;
+    Value v = n.im.create1<OpT>(
+        n.loc, n.inputs[0],
+        {b.getNamedAttr("axis", b.getI64IntegerAttr(n.getInt("axis", 0))),
+         b.getNamedAttr("keepdims", b.getBoolAttr(n.getInt("keepdims", 1) != 0)),
+         b.getNamedAttr("select_last_index", b.getBoolAttr(n.getInt("select_last_index", 0)))});
+    if (!v)
+      return failure();
+    out.push_back(v);
+    return success();
+  };
+}
+
+/// conv/pool attributes shared by Conv, ConvTranspose, MaxPool, AveragePool.
+/// `names` are the list attributes the kiln op defines.
+SmallVector<NamedAttribute> windowAttrs(Node &n, ArrayRef<StringRef> names) {
+  auto &b = n.im.b;
+  SmallVector<NamedAttribute> a;
+  for (StringRef name : names)
+    if (auto v = n.getInts(name))
+      a.push_back(b.getNamedAttr(name, b.getDenseI64ArrayAttr(*v)));
+  a.push_back(b.getNamedAttr("auto_pad", b.getStringAttr(n.getString("auto_pad", "NOTSET"))));
+  return a;
+}
+
+template <typename OpT>
+ImportFn conv() {
+  return [](Node &n, SmallVectorImpl<Value> &out) {
+    auto &b = n.im.b;
+    auto a = windowAttrs(n, {"strides", "pads", "dilations", "output_padding", "output_shape"});
+    // kernel_shape is implied by the weight; a contradicting one is an error.
+    auto w = dyn_cast<RankedTensorType>(n.input(1).getType());
+    if (auto k = n.getInts("kernel_shape"); k && w && w.getRank() >= 2) {
+      auto spatial = w.getShape().drop_front(2);
+      if (k->size() != spatial.size() ||
+          !llvm::all_of(llvm::zip(*k, spatial), [](auto p) {
+            return ShapedType::isDynamic(std::get<1>(p)) || std::get<0>(p) == std::get<1>(p);
+          }))
+        return LogicalResult(emitError(n.loc) << "kernel_shape does not match the weight shape "
+                                              << n.input(1).getType());
+    }
+    if (!std::is_same_v<OpT, ConvTransposeOp>)
+      llvm::erase_if(a, [](NamedAttribute x) {
+        return x.getName() == "output_padding" || x.getName() == "output_shape";
+      });
+    a.push_back(b.getNamedAttr("group", b.getI64IntegerAttr(n.getInt("group", 1))));
+    SmallVector<Value> operands{n.input(0), n.input(1)};
+    if (n.input(2))
+      operands.push_back(n.input(2));
+    Value v = n.im.create1<OpT>(n.loc, operands, a);
+    if (!v)
+      return failure();
+    out.push_back(v);
+    return success();
+  };
+}
+
+template <typename OpT>
+ImportFn pool(bool isMax) {
+  return [isMax](Node &n, SmallVectorImpl<Value> &out) {
+    auto &b = n.im.b;
+    if (isMax && n.proto.output.size() > 1 && !n.proto.output[1].empty())
+      return LogicalResult(emitError(n.loc) << "MaxPool's Indices output is not supported");
+    if (isMax && n.getInt("storage_order", 0) != 0)
+      return LogicalResult(emitError(n.loc) << "MaxPool storage_order=1 is not supported");
+    auto a = windowAttrs(n, {"kernel_shape", "strides", "pads", "dilations"});
+    a.push_back(b.getNamedAttr("ceil_mode", b.getBoolAttr(n.getInt("ceil_mode", 0))));
+    a.push_back(
+        b.getNamedAttr("count_include_pad", b.getBoolAttr(n.getInt("count_include_pad", 0))));
+    Value v = n.im.create1<OpT>(n.loc, n.inputs[0], a);
+    if (!v)
+      return failure();
+    out.push_back(v);
+    return success();
+  };
+}
+
+template <typename OpT>
+ImportFn withFloatAttrs(std::vector<std::pair<const char *, float>> defaults) {
+  return [defaults](Node &n, SmallVectorImpl<Value> &out) {
+    SmallVector<NamedAttribute> a;
+    for (auto &[name, def] : defaults)
+      a.push_back(n.im.b.getNamedAttr(name, n.im.b.getF32FloatAttr(n.getFloat(name, def))));
+    Value v = n.im.create1<OpT>(n.loc, n.inputs[0], a);
+    if (!v)
+      return failure();
+    out.push_back(v);
+    return success();
+  };
+}
+
+template <typename OpT>
+ImportFn softmax() {
+  return [](Node &n, SmallVectorImpl<Value> &out) {
+    int64_t axis = n.getInt("axis", n.opset >= 13 ? -1 : 1);
+    auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
+    if (n.opset < 13) {
+      // Softmax-1/11 flattens to 2-D at axis; that equals kiln's softmax
+      // only when axis is the last dim.
+      if (!t)
+        return LogicalResult(emitError(n.loc)
+                             << "Softmax before opset 13 needs an input of known rank");
+      int64_t norm = axis < 0 ? axis + t.getRank() : axis;
+      if (norm != t.getRank() - 1)
+        return LogicalResult(emitError(n.loc)
+                             << "Softmax before opset 13 with axis " << axis
+                             << " (not the last dim) is not supported yet");
+    }
+    Value v = n.im.create1<OpT>(n.loc, n.inputs[0],
+                                {n.im.b.getNamedAttr("axis", n.im.b.getI64IntegerAttr(axis))});
+    if (!v)
+      return failure();
+    out.push_back(v);
+    return success();
+  };
+}
+
+LogicalResult importClip(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  SmallVector<NamedAttribute> a;
+  std::optional<double> lo, hi;
+  if (n.opset < 11) {
+    if (n.attr("min"))
+      lo = n.getFloat("min", 0);
+    if (n.attr("max"))
+      hi = n.getFloat("max", 0);
+  } else {
+    if (n.input(1) && !(lo = constScalar(n, 1)))
+      return needConst(n, "Clip min");
+    if (n.input(2) && !(hi = constScalar(n, 2)))
+      return needConst(n, "Clip max");
+  }
+  if (lo)
+    a.push_back(b.getNamedAttr("min", b.getF64FloatAttr(*lo)));
+  if (hi)
+    a.push_back(b.getNamedAttr("max", b.getF64FloatAttr(*hi)));
+  Value v = n.im.create1<ClipOp>(n.loc, n.inputs[0], a);
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importDropout(Node &n, SmallVectorImpl<Value> &out) {
+  if (n.proto.output.size() > 1 && !n.proto.output[1].empty())
+    return emitError(n.loc) << "Dropout's mask output is not supported (inference only)";
+  float ratio = n.getFloat("ratio", 0.5f);
+  if (n.opset >= 12) {
+    if (n.input(2)) {
+      auto training = constScalar(n, 2);
+      if (!training)
+        return needConst(n, "Dropout training_mode");
+      if (*training != 0)
+        return emitError(n.loc) << "Dropout with training_mode=true is not supported";
+    }
+    if (n.input(1)) {
+      auto r = constScalar(n, 1);
+      if (!r)
+        return needConst(n, "Dropout ratio");
+      ratio = (float)*r;
+    }
+  }
+  Value v = n.im.create1<DropoutOp>(n.loc, n.inputs[0],
+                                    {n.im.b.getNamedAttr("ratio", n.im.b.getF32FloatAttr(ratio))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importGelu(Node &n, SmallVectorImpl<Value> &out) {
+  Value v = n.im.create1<GeluOp>(
+      n.loc, n.inputs[0],
+      {n.im.b.getNamedAttr("approximate",
+                           n.im.b.getStringAttr(n.getString("approximate", "none")))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importCast(Node &n, SmallVectorImpl<Value> &out) {
+  Type to = elementType(&n.im.ctx, (int32_t)n.getInt("to", 0));
+  if (!to)
+    return emitError(n.loc) << "Cast to data type "
+                            << dataTypeName((int32_t)n.getInt("to", 0)) << " is not supported";
+  Value v = n.im.create1<CastOp>(n.loc, n.inputs[0],
+                                 {n.im.b.getNamedAttr("to", TypeAttr::get(to))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importReshape(Node &n, SmallVectorImpl<Value> &out) {
+  Value shape = n.input(1);
+  if (n.opset < 5 || !shape) {
+    auto s = n.getInts("shape");
+    if (!s)
+      return emitError(n.loc) << "Reshape needs a shape";
+    shape = n.im.constI64(n.loc, *s);
+  }
+  Value v = n.im.create1<ReshapeOp>(
+      n.loc, {n.inputs[0], shape},
+      {n.im.b.getNamedAttr("allowzero", n.im.b.getBoolAttr(n.getInt("allowzero", 0)))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importFlatten(Node &n, SmallVectorImpl<Value> &out) {
+  Value v = n.im.create1<FlattenOp>(
+      n.loc, n.inputs[0], {n.im.b.getNamedAttr("axis", n.im.b.getI64IntegerAttr(n.getInt("axis", 1)))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+template <typename OpT>
+ImportFn squeezeLike(bool required) {
+  return [required](Node &n, SmallVectorImpl<Value> &out) {
+    std::optional<SmallVector<int64_t>> axes;
+    if (n.opset >= 13) {
+      if (n.input(1) && !(axes = constInts(n, 1)))
+        return needConst(n, "axes");
+    } else {
+      axes = n.getInts("axes");
+    }
+    SmallVector<NamedAttribute> a;
+    if (axes)
+      a.push_back(n.im.b.getNamedAttr("axes", n.im.b.getDenseI64ArrayAttr(*axes)));
+    else if (required)
+      return LogicalResult(emitError(n.loc) << "Unsqueeze needs axes");
+    Value v = n.im.create1<OpT>(n.loc, n.inputs[0], a);
+    if (!v)
+      return failure();
+    out.push_back(v);
+    return success();
+  };
+}
+
+LogicalResult importTranspose(Node &n, SmallVectorImpl<Value> &out) {
+  SmallVector<NamedAttribute> a;
+  if (auto perm = n.getInts("perm"))
+    a.push_back(n.im.b.getNamedAttr("perm", n.im.b.getDenseI64ArrayAttr(*perm)));
+  Value v = n.im.create1<TransposeOp>(n.loc, n.inputs[0], a);
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importConcat(Node &n, SmallVectorImpl<Value> &out) {
+  Value v = n.im.create1<ConcatOp>(
+      n.loc, n.inputs, {n.im.b.getNamedAttr("axis", n.im.b.getI64IntegerAttr(n.getInt("axis", 0)))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importSplit(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  int64_t numOutputs = (int64_t)n.proto.output.size();
+  std::optional<SmallVector<int64_t>> split;
+  if (n.opset >= 13) {
+    if (n.input(1) && !(split = constInts(n, 1)))
+      return needConst(n, "split");
+  } else {
+    split = n.getInts("split");
+  }
+  SmallVector<NamedAttribute> a{b.getNamedAttr("axis", b.getI64IntegerAttr(n.getInt("axis", 0))),
+                                b.getNamedAttr("num_outputs", b.getI64IntegerAttr(numOutputs))};
+  if (split)
+    a.push_back(b.getNamedAttr("split", b.getDenseI64ArrayAttr(*split)));
+  Operation *op = n.im.create<SplitOp>(n.loc, n.inputs[0], a, numOutputs);
+  if (!op)
+    return failure();
+  out.append(op->result_begin(), op->result_end());
+  return success();
+}
+
+LogicalResult importSlice(Node &n, SmallVectorImpl<Value> &out) {
+  Value starts, ends, axes, steps;
+  auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
+  if (n.opset < 10) {
+    auto s = n.getInts("starts"), e = n.getInts("ends");
+    if (!s || !e)
+      return emitError(n.loc) << "Slice needs starts and ends";
+    starts = n.im.constI64(n.loc, *s);
+    ends = n.im.constI64(n.loc, *e);
+    if (auto a = n.getInts("axes"))
+      axes = n.im.constI64(n.loc, *a);
+  } else {
+    starts = n.input(1);
+    ends = n.input(2);
+    axes = n.input(3);
+    steps = n.input(4);
+  }
+  int64_t count = kiln::staticNumElements(
+      cast<ShapedType>(starts.getType()).hasRank() ? cast<ShapedType>(starts.getType()).getShape()
+                                                   : ArrayRef<int64_t>{-1});
+  if (!axes || !steps) {
+    if (count < 0)
+      return emitError(n.loc) << "Slice without axes/steps needs starts of known length";
+    if (!axes) {
+      if (!t && count > 0)
+        ; // axes 0..count-1 do not need the rank
+      SmallVector<int64_t> all;
+      for (int64_t i = 0; i < count; ++i)
+        all.push_back(i);
+      axes = n.im.constI64(n.loc, all);
+    }
+    if (!steps)
+      steps = n.im.constI64(n.loc, SmallVector<int64_t>(count, 1));
+  }
+  Value v = n.im.create1<SliceOp>(n.loc, {n.inputs[0], starts, ends, axes, steps});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importGather(Node &n, SmallVectorImpl<Value> &out) {
+  Value v = n.im.create1<GatherOp>(
+      n.loc, {n.inputs[0], n.inputs[1]},
+      {n.im.b.getNamedAttr("axis", n.im.b.getI64IntegerAttr(n.getInt("axis", 0)))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importPad(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  Value pads;
+  double value = 0;
+  if (n.opset < 11) {
+    auto p = n.getInts("pads");
+    if (!p)
+      return emitError(n.loc) << "Pad needs pads";
+    pads = n.im.constI64(n.loc, *p);
+    value = n.getFloat("value", 0);
+  } else {
+    pads = n.input(1);
+    if (n.input(2)) {
+      auto c = constScalar(n, 2);
+      if (!c)
+        return needConst(n, "Pad constant_value");
+      value = *c;
+    }
+    if (n.input(3)) {
+      // Pad-18 axes: expand pads to all dims.
+      auto axes = constInts(n, 3);
+      auto p = constInts(n, 1);
+      auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
+      if (!axes || !p || !t)
+        return needConst(n, "Pad axes and pads (with an input of known rank)");
+      int64_t rank = t.getRank();
+      SmallVector<int64_t> full(2 * rank, 0);
+      for (size_t i = 0; i < axes->size(); ++i) {
+        int64_t ax = (*axes)[i] < 0 ? (*axes)[i] + rank : (*axes)[i];
+        if (ax < 0 || ax >= rank)
+          return emitError(n.loc) << "Pad axis " << (*axes)[i] << " out of range";
+        full[ax] = (*p)[i];
+        full[ax + rank] = (*p)[i + axes->size()];
+      }
+      pads = n.im.constI64(n.loc, full);
+    }
+  }
+  Value v = n.im.create1<PadOp>(n.loc, {n.inputs[0], pads},
+                                {b.getNamedAttr("mode", b.getStringAttr(n.getString("mode", "constant"))),
+                                 b.getNamedAttr("value", b.getF64FloatAttr(value))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importShape(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  SmallVector<NamedAttribute> a{b.getNamedAttr("start", b.getI64IntegerAttr(n.getInt("start", 0)))};
+  if (n.attr("end"))
+    a.push_back(b.getNamedAttr("end", b.getI64IntegerAttr(n.getInt("end", 0))));
+  Value v = n.im.create1<ShapeOp>(n.loc, n.inputs[0], a);
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importConstantOfShape(Node &n, SmallVectorImpl<Value> &out) {
+  SmallVector<NamedAttribute> a;
+  if (auto *attr = n.attr("value"); attr && attr->t) {
+    std::vector<uint8_t> storage;
+    Bytes bytes;
+    std::string err;
+    Type elt = elementType(&n.im.ctx, attr->t->data_type);
+    if (!elt || !tensorData(*attr->t, storage, bytes, err))
+      return emitError(n.loc) << "ConstantOfShape value: " << (elt ? err : "unsupported type");
+    auto type = RankedTensorType::get({1}, elt);
+    Attribute res = makeOwnedResource(type, "value",
+                                      ArrayRef<char>((const char *)bytes.data, bytes.size));
+    auto c = readConstant(res);
+    if (!c || c->size() != 1)
+      return emitError(n.loc) << "ConstantOfShape value must hold one element";
+    a.push_back(n.im.b.getNamedAttr("value", makeConstant(type, *c)));
+  }
+  Value v = n.im.create1<ConstantOfShapeOp>(n.loc, n.inputs[0], a);
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importGemm(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  SmallVector<Value> operands{n.input(0), n.input(1)};
+  if (n.input(2))
+    operands.push_back(n.input(2));
+  Value v = n.im.create1<GemmOp>(
+      n.loc, operands,
+      {b.getNamedAttr("alpha", b.getF32FloatAttr(n.getFloat("alpha", 1))),
+       b.getNamedAttr("beta", b.getF32FloatAttr(n.getFloat("beta", 1))),
+       b.getNamedAttr("transA", b.getBoolAttr(n.getInt("transA", 0))),
+       b.getNamedAttr("transB", b.getBoolAttr(n.getInt("transB", 0)))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importBatchNorm(Node &n, SmallVectorImpl<Value> &out) {
+  for (size_t i = 1; i < n.proto.output.size(); ++i)
+    if (!n.proto.output[i].empty())
+      return emitError(n.loc) << "BatchNormalization in training mode (running statistics "
+                                 "outputs) is not supported";
+  if (n.getInt("training_mode", 0))
+    return emitError(n.loc) << "BatchNormalization training_mode=1 is not supported";
+  Value v = n.im.create1<BatchNormOp>(
+      n.loc, ValueRange(n.inputs).take_front(5),
+      {n.im.b.getNamedAttr("epsilon", n.im.b.getF32FloatAttr(n.getFloat("epsilon", 1e-5f)))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importLayerNorm(Node &n, SmallVectorImpl<Value> &out) {
+  for (size_t i = 1; i < n.proto.output.size(); ++i)
+    if (!n.proto.output[i].empty())
+      return emitError(n.loc) << "LayerNormalization's Mean/InvStdDev outputs are not supported";
+  auto &b = n.im.b;
+  SmallVector<Value> operands{n.input(0), n.input(1)};
+  if (n.input(2))
+    operands.push_back(n.input(2));
+  Value v = n.im.create1<LayerNormOp>(
+      n.loc, operands,
+      {b.getNamedAttr("axis", b.getI64IntegerAttr(n.getInt("axis", -1))),
+       b.getNamedAttr("epsilon", b.getF32FloatAttr(n.getFloat("epsilon", 1e-5f)))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importInstanceNorm(Node &n, SmallVectorImpl<Value> &out) {
+  Value v = n.im.create1<InstanceNormOp>(
+      n.loc, ValueRange(n.inputs).take_front(3),
+      {n.im.b.getNamedAttr("epsilon", n.im.b.getF32FloatAttr(n.getFloat("epsilon", 1e-5f)))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importConstant(Node &n, SmallVectorImpl<Value> &out);
+
+const llvm::StringMap<ImportFn> &opTable() {
+  static const llvm::StringMap<ImportFn> table = [] {
+    llvm::StringMap<ImportFn> t;
+    // Elementwise unary
+    t["Relu"] = simple<ReluOp>();
+    t["Sigmoid"] = simple<SigmoidOp>();
+    t["Tanh"] = simple<TanhOp>();
+    t["Exp"] = simple<ExpOp>();
+    t["Log"] = simple<LogOp>();
+    t["Sqrt"] = simple<SqrtOp>();
+    t["Reciprocal"] = simple<ReciprocalOp>();
+    t["Abs"] = simple<AbsOp>();
+    t["Neg"] = simple<NegOp>();
+    t["Floor"] = simple<FloorOp>();
+    t["Ceil"] = simple<CeilOp>();
+    t["Round"] = simple<RoundOp>();
+    t["Erf"] = simple<ErfOp>();
+    t["Sin"] = simple<SinOp>();
+    t["Cos"] = simple<CosOp>();
+    t["Sign"] = simple<SignOp>();
+    t["Not"] = simple<NotOp>();
+    t["Softplus"] = simple<SoftplusOp>();
+    t["Mish"] = simple<MishOp>();
+    t["HardSwish"] = simple<HardSwishOp>();
+    t["Identity"] = simple<IdentityOp>();
+    t["LeakyRelu"] = withFloatAttrs<LeakyReluOp>({{"alpha", 0.01f}});
+    t["Elu"] = withFloatAttrs<EluOp>({{"alpha", 1.0f}});
+    t["Selu"] = withFloatAttrs<SeluOp>({{"alpha", 1.67326319217681884765625f},
+                                        {"gamma", 1.05070102214813232421875f}});
+    t["HardSigmoid"] = withFloatAttrs<HardSigmoidOp>({{"alpha", 0.2f}, {"beta", 0.5f}});
+    t["Gelu"] = importGelu;
+    t["Clip"] = importClip;
+    t["Dropout"] = importDropout;
+    t["Cast"] = importCast;
+    // Binary and n-ary
+    t["Add"] = simple<AddOp>();
+    t["Sub"] = simple<SubOp>();
+    t["Mul"] = simple<MulOp>();
+    t["Div"] = simple<DivOp>();
+    t["Pow"] = simple<PowOp>();
+    t["Equal"] = simple<EqualOp>();
+    t["Less"] = simple<LessOp>();
+    t["LessOrEqual"] = simple<LessOrEqualOp>();
+    t["Greater"] = simple<GreaterOp>();
+    t["GreaterOrEqual"] = simple<GreaterOrEqualOp>();
+    t["And"] = simple<AndOp>();
+    t["Or"] = simple<OrOp>();
+    t["Xor"] = simple<XorOp>();
+    t["PRelu"] = simple<PReluOp>();
+    t["Where"] = simple<WhereOp>();
+    t["Sum"] = variadic<AddOp>();
+    t["Max"] = variadic<MaxOp>();
+    t["Min"] = variadic<MinOp>();
+    // Softmax and reductions
+    t["Softmax"] = softmax<SoftmaxOp>();
+    t["LogSoftmax"] = softmax<LogSoftmaxOp>();
+    t["ReduceSum"] = reduction<ReduceSumOp>(13);
+    t["ReduceMean"] = reduction<ReduceMeanOp>(18);
+    t["ReduceMax"] = reduction<ReduceMaxOp>(18);
+    t["ReduceMin"] = reduction<ReduceMinOp>(18);
+    t["ReduceProd"] = reduction<ReduceProdOp>(18);
+    t["ReduceL1"] = reduction<ReduceL1Op>(18);
+    t["ReduceL2"] = reduction<ReduceL2Op>(18);
+    t["ReduceSumSquare"] = reduction<ReduceSumSquareOp>(18);
+    t["ReduceLogSumExp"] = reduction<ReduceLogSumExpOp>(18);
+    t["ArgMax"] = argReduce<ArgMaxOp>();
+    t["ArgMin"] = argReduce<ArgMinOp>();
+    // Data movement and shapes
+    t["Reshape"] = importReshape;
+    t["Flatten"] = importFlatten;
+    t["Squeeze"] = squeezeLike<SqueezeOp>(false);
+    t["Unsqueeze"] = squeezeLike<UnsqueezeOp>(true);
+    t["Transpose"] = importTranspose;
+    t["Concat"] = importConcat;
+    t["Split"] = importSplit;
+    t["Slice"] = importSlice;
+    t["Gather"] = importGather;
+    t["Pad"] = importPad;
+    t["Expand"] = simple<ExpandOp>();
+    t["Tile"] = simple<TileOp>();
+    t["Shape"] = importShape;
+    t["Size"] = simple<SizeOp>();
+    t["Range"] = simple<RangeOp>();
+    t["ConstantOfShape"] = importConstantOfShape;
+    t["Constant"] = importConstant;
+    // Convolution, matrix products, normalization, pooling
+    t["Conv"] = conv<ConvOp>();
+    t["ConvTranspose"] = conv<ConvTransposeOp>();
+    t["MatMul"] = simple<MatMulOp>();
+    t["Gemm"] = importGemm;
+    t["BatchNormalization"] = importBatchNorm;
+    t["LayerNormalization"] = importLayerNorm;
+    t["InstanceNormalization"] = importInstanceNorm;
+    t["MaxPool"] = pool<MaxPoolOp>(true);
+    t["AveragePool"] = pool<AveragePoolOp>(false);
+    t["GlobalAveragePool"] = simple<GlobalAveragePoolOp>();
+    t["GlobalMaxPool"] = simple<GlobalMaxPoolOp>();
+    return t;
+  }();
+  return table;
+}
+
+} // namespace
+
+// Constant nodes need the importer's tensor conversion; defined here.
+namespace {
+LogicalResult importConstant(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  if (auto *a = n.attr("value"); a && a->t) {
+    // Reuse the initializer path through a tiny graph-free conversion.
+    Type elt = elementType(&n.im.ctx, a->t->data_type);
+    std::vector<uint8_t> storage;
+    Bytes bytes;
+    std::string err;
+    if (!elt)
+      return emitError(n.loc) << "Constant of unsupported data type "
+                              << dataTypeName(a->t->data_type);
+    if (!tensorData(*a->t, storage, bytes, err))
+      return emitError(n.loc) << "Constant value: " << err;
+    auto type = RankedTensorType::get(SmallVector<int64_t>(a->t->dims.begin(), a->t->dims.end()), elt);
+    Attribute value;
+    if (storage.empty() && bytes.size >= 64)
+      value = makeMappedResource(type, n.proto.output[0].empty() ? "const" : std::string(n.proto.output[0]),
+                                 bytes.data, bytes.size, n.im.file);
+    else {
+      value = makeOwnedResource(type, "const", ArrayRef<char>((const char *)bytes.data, bytes.size));
+      if (auto c = readConstant(value, 1 << 12))
+        value = makeConstant(type, *c);
+    }
+    out.push_back(b.create<ConstantOp>(n.loc, type, cast<ElementsAttr>(value)));
+    return success();
+  }
+  if (auto *a = n.attr("value_float")) {
+    auto type = RankedTensorType::get({}, b.getF32Type());
+    out.push_back(b.create<ConstantOp>(n.loc, type, DenseElementsAttr::get(type, a->f)));
+    return success();
+  }
+  if (auto *a = n.attr("value_floats")) {
+    auto type = RankedTensorType::get({(int64_t)a->floats.size()}, b.getF32Type());
+    out.push_back(b.create<ConstantOp>(n.loc, type, DenseElementsAttr::get(type, ArrayRef<float>(a->floats))));
+    return success();
+  }
+  if (auto *a = n.attr("value_int")) {
+    auto type = RankedTensorType::get({}, b.getI64Type());
+    out.push_back(b.create<ConstantOp>(n.loc, type, DenseElementsAttr::get(type, a->i)));
+    return success();
+  }
+  if (auto *a = n.attr("value_ints")) {
+    out.push_back(n.im.constI64(n.loc, SmallVector<int64_t>(a->ints.begin(), a->ints.end())));
+    return success();
+  }
+  return emitError(n.loc) << "Constant with no supported value attribute "
+                             "(value, value_float(s), value_int(s))";
+}
+} // namespace
+
+LogicalResult Importer::importNode(const NodeProto &n) {
+  std::string name = n.name.empty() ? std::string(n.op_type) : std::string(n.name);
+  Location loc = NameLoc::get(b.getStringAttr(name), FileLineColLoc::get(&ctx, path, 0, 0));
+  auto where = [&] {
+    return "node '" + name + "' (" + std::string(n.op_type) + ", domain '" +
+           std::string(n.domain.empty() ? "ai.onnx" : n.domain) + "', opset " +
+           std::to_string(opset) + ")";
+  };
+  if (!n.domain.empty() && n.domain != "ai.onnx")
+    return fail(where() + ": custom domains are not supported yet");
+  const auto &table = opTable();
+  auto it = table.find(llvm::StringRef(n.op_type.data(), n.op_type.size()));
+  if (it == table.end())
+    return fail(where() + ": unsupported op type");
+  Node node{*this, n, opset, {}, loc};
+  for (auto in : n.input) {
+    if (in.empty()) {
+      node.inputs.push_back(Value());
+      continue;
+    }
+    auto v = values.find(llvm::StringRef(in.data(), in.size()));
+    if (v == values.end())
+      return fail(where() + ": input '" + std::string(in) +
+                  "' is not produced by any earlier node, initializer or graph input");
+    node.inputs.push_back(v->second);
+  }
+  // Trailing omitted inputs are the same as absent ones.
+  while (!node.inputs.empty() && !node.inputs.back())
+    node.inputs.pop_back();
+  if (n.op_type != "Constant" && (node.inputs.empty() || !node.inputs[0]))
+    return fail(where() + ": missing its first input");
+
+  // Collect MLIR diagnostics of this node into the error message.
+  std::string diag;
+  LogicalResult result = success();
+  SmallVector<Value> outputs;
+  {
+    ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &d) {
+      if (!diag.empty())
+        diag += "; ";
+      diag += d.str();
+      return success();
+    });
+    result = it->second(node, outputs);
+  }
+  if (failed(result))
+    return fail(where() + ": " + (diag.empty() ? std::string("import failed") : diag));
+  size_t produced = 0;
+  for (auto out : n.output) {
+    if (produced >= outputs.size())
+      break;
+    Value v = outputs[produced++];
+    if (!out.empty())
+      values[llvm::StringRef(out.data(), out.size())] = v;
+  }
+  return success();
+}
+
+LogicalResult Importer::importGraph(const GraphProto &g, const ImportOptions &options) {
+  module = ModuleOp::create(UnknownLoc::get(&ctx));
+  b.setInsertionPointToEnd(module.getBody());
+
+  // Initializers (may shadow graph inputs of the same name: IR >= 4 makes
+  // such inputs optional overrides; kiln imports them as constants).
+  llvm::StringMap<const TensorProto *> initializers;
+  for (const auto &t : g.initializer)
+    initializers[llvm::StringRef(t.name.data(), t.name.size())] = &t;
+
+  SmallVector<Type> argTypes;
+  SmallVector<const ValueInfoProto *> args;
+  SmallVector<Attribute> argAttrs;
+  for (const auto &in : g.input) {
+    if (initializers.count(llvm::StringRef(in.name.data(), in.name.size())))
+      continue;
+    ArrayAttr dimNames;
+    auto type = valueType(in, &dimNames);
+    if (failed(type))
+      return failure();
+    argTypes.push_back(*type);
+    args.push_back(&in);
+    SmallVector<NamedAttribute> attrs{
+        b.getNamedAttr("kiln.name", b.getStringAttr(std::string(in.name)))};
+    if (dimNames)
+      attrs.push_back(b.getNamedAttr("kiln.dim_names", dimNames));
+    argAttrs.push_back(b.getDictionaryAttr(attrs));
+  }
+  auto func = b.create<func::FuncOp>(FileLineColLoc::get(&ctx, path, 0, 0),
+                                     options.functionName,
+                                     b.getFunctionType(argTypes, {}));
+  func.setAllArgAttrs(argAttrs);
+  Block *body = func.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  for (auto [arg, vi] : llvm::zip(body->getArguments(), args))
+    values[llvm::StringRef(vi->name.data(), vi->name.size())] = arg;
+
+  for (const auto &t : g.initializer) {
+    auto v = importTensor(t, NameLoc::get(b.getStringAttr(std::string(t.name))));
+    if (failed(v))
+      return failure();
+    values[llvm::StringRef(t.name.data(), t.name.size())] = *v;
+  }
+  for (const auto &n : g.node)
+    if (failed(importNode(n)))
+      return failure();
+
+  SmallVector<Value> results;
+  SmallVector<Attribute> resultAttrs;
+  for (const auto &out : g.output) {
+    auto v = values.find(llvm::StringRef(out.name.data(), out.name.size()));
+    if (v == values.end())
+      return fail("graph output '" + std::string(out.name) + "' is not produced by any node");
+    Value r = v->second;
+    // A declared output type more precise than the inferred one refines it.
+    ArrayAttr dimNames;
+    if (out.type.kind == TypeProto::Kind::Tensor) {
+      auto declared = valueType(out, &dimNames);
+      if (failed(declared))
+        return failure();
+      if (!areCompatibleResultTypes(TypeRange{r.getType()}, TypeRange{*declared}))
+        return fail("graph output '" + std::string(out.name) + "' is declared as a different type than the graph computes");
+    }
+    results.push_back(r);
+    SmallVector<NamedAttribute> attrs{
+        b.getNamedAttr("kiln.name", b.getStringAttr(std::string(out.name)))};
+    if (dimNames)
+      attrs.push_back(b.getNamedAttr("kiln.dim_names", dimNames));
+    resultAttrs.push_back(b.getDictionaryAttr(attrs));
+  }
+  b.create<func::ReturnOp>(UnknownLoc::get(&ctx), results);
+  func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func.setAllResultAttrs(resultAttrs);
+  return success();
+}
+
+OwningOpRef<ModuleOp> Importer::run(const ImportOptions &options, std::string &error) {
+  ctx.loadDialect<KilnDialect, func::FuncDialect>();
+  std::string err;
+  std::unique_ptr<MappedFile> mapped = MappedFile::open(path, &err);
+  if (!mapped) {
+    error = err;
+    return nullptr;
+  }
+  file = std::shared_ptr<MappedFile>(std::move(mapped));
+  ModelProto model;
+  if (!parseModel(file->data(), file->size(), model, err)) {
+    error = path + ": not a valid ONNX model: " + err;
+    return nullptr;
+  }
+  if (!model.has_graph) {
+    error = path + ": the model has no graph";
+    return nullptr;
+  }
+  for (const auto &o : model.opset_import)
+    if (o.domain.empty() || o.domain == "ai.onnx")
+      opset = o.version;
+  if (opset == 0 && model.ir_version > 0 && model.opset_import.empty())
+    opset = 1; // pre-opset_import models
+  if (opset < kMinOpset || opset > kMaxOpset) {
+    error = path + ": default-domain opset " + std::to_string(opset) +
+            " is not supported (kiln imports opsets " + std::to_string(kMinOpset) + " to " +
+            std::to_string(kMaxOpset) + ")";
+    return nullptr;
+  }
+
+  std::string diag;
+  LogicalResult result = success();
+  {
+    ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &d) {
+      if (!diag.empty())
+        diag += "; ";
+      diag += d.str();
+      return success();
+    });
+    result = importGraph(model.graph, options);
+    if (succeeded(result) && failed(verify(module)))
+      result = failure();
+  }
+  if (failed(result)) {
+    if (module)
+      module->erase();
+    error = path + ": " + (diag.empty() ? std::string("import failed") : diag);
+    return nullptr;
+  }
+  // Provenance for the artifact.
+  module->setAttr("kiln.source", b.getStringAttr(path));
+  module->setAttr("kiln.onnx.opset", b.getI64IntegerAttr(opset));
+  if (!model.producer_name.empty())
+    module->setAttr("kiln.onnx.producer",
+                    b.getStringAttr(std::string(model.producer_name) + " " +
+                                    std::string(model.producer_version)));
+  return OwningOpRef<ModuleOp>(module);
+}
+
+OwningOpRef<ModuleOp> importModelFile(MLIRContext &context, const std::string &path,
+                                      std::string &error, const ImportOptions &options) {
+  Importer importer(context, path);
+  return importer.run(options, error);
+}
+
+} // namespace kiln::onnx

@@ -1,0 +1,34 @@
+//===- OnnxImporter.h - ONNX models to kiln IR ------------------*- C++ -*-===//
+//
+// Reads an .onnx file (memory-mapped, never copied) and builds a module with
+// one `func.func @main` in the kiln dialect. Weights become resource blobs
+// that point into the mapped file. Every failure is reported as one message
+// that names the file, and, for a node, its op type, domain, opset and name.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_ONNX_ONNXIMPORTER_H
+#define KILN_ONNX_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include <string>
+
+namespace kiln::onnx {
+
+struct ImportOptions {
+  /// Name of the function the graph becomes.
+  std::string functionName = "main";
+};
+
+/// Imports the model at `path`. On failure returns null and sets `error`.
+mlir::OwningOpRef<mlir::ModuleOp> importModelFile(mlir::MLIRContext &context,
+                                                  const std::string &path, std::string &error,
+                                                  const ImportOptions &options = {});
+
+/// The opsets of the default ONNX domain this importer implements.
+constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMaxOpset = 25;
+
+} // namespace kiln::onnx
+
+#endif // KILN_ONNX_ONNXIMPORTER_H
