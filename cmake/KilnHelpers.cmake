@@ -5,8 +5,8 @@
 # dlopen'd pass plugins see the same TypeIDs as the host).
 function(kiln_mlir_target target)
   target_include_directories(${target} SYSTEM PUBLIC
-    $<BUILD_INTERFACE:${KILN_MLIR_INCLUDE_DIRS}>)
-  target_compile_definitions(${target} PUBLIC $<BUILD_INTERFACE:${KILN_LLVM_DEFINITIONS}>)
+    "$<BUILD_INTERFACE:${KILN_MLIR_INCLUDE_DIRS}>")
+  target_compile_definitions(${target} PUBLIC "$<BUILD_INTERFACE:${KILN_LLVM_DEFINITIONS}>")
   target_link_libraries(${target} PUBLIC MLIR LLVM)
 endfunction()
 

@@ -605,7 +605,8 @@ KILN_INFER(TransposeOp) {
   if (a.getPerm()) {
     if ((int64_t)a.getPerm()->size() != rank)
       return d.fail("perm has ", a.getPerm()->size(), " entries but the input has rank ", rank);
-    for (int64_t p : *a.getPerm()) {
+    ArrayRef<int64_t> given = *a.getPerm(); // (not a range over a temporary)
+    for (int64_t p : given) {
       if (p < 0 || p >= rank || llvm::is_contained(perm, p))
         return d.fail("perm is not a permutation of [0, ", rank, ")");
       perm.push_back(p);
@@ -688,7 +689,8 @@ KILN_INFER(SplitOp) {
   SmallVector<int64_t> sizes;
   if (a.getSplit()) {
     int64_t total = 0;
-    for (int64_t s : *a.getSplit()) {
+    ArrayRef<int64_t> given = *a.getSplit(); // (not a range over a temporary)
+    for (int64_t s : given) {
       if (s < 0)
         return d.fail("split sizes must be non-negative, got ", s);
       total += s;

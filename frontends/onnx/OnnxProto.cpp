@@ -481,7 +481,7 @@ private:
   bool fields(const uint8_t *p, const uint8_t *end, const MessageDesc &msg,
               Fn &&onField);
 
-  bool countElements(const Field &f, uint64_t n);
+  bool countElements(const Field &f, uint64_t n, size_t elementSize);
 
   // Value accessors; the wire type was validated against the table.
   static int64_t asInt64(const Field &f) { return int64_t(f.value); }
@@ -521,6 +521,7 @@ private:
   ParseLimits limits_;
   std::string &error_;
   uint64_t elements_ = 0;
+  uint64_t decodedBytes_ = 0;
   int depth_ = 0;
   std::vector<Frame> path_;
 };
@@ -564,12 +565,21 @@ bool Parser::failIn(const MessageDesc &msg, size_t offset,
   return false;
 }
 
-bool Parser::countElements(const Field &f, uint64_t n) {
+bool Parser::countElements(const Field &f, uint64_t n, size_t elementSize) {
   if (n > limits_.maxElements || elements_ > limits_.maxElements - n)
     return fail(f, f.offset,
                 "too many repeated elements (ParseLimits::maxElements = " +
                     std::to_string(limits_.maxElements) + ")");
+  // n <= maxElements and elementSize is a small sizeof: no overflow for any
+  // sane limit, but check anyway.
+  if (n > std::numeric_limits<uint64_t>::max() / elementSize ||
+      n * elementSize > limits_.maxDecodedBytes ||
+      decodedBytes_ > limits_.maxDecodedBytes - n * elementSize)
+    return fail(f, f.offset,
+                "decoded size exceeds ParseLimits::maxDecodedBytes (" +
+                    std::to_string(limits_.maxDecodedBytes) + ")");
   elements_ += n;
+  decodedBytes_ += n * elementSize;
   return true;
 }
 
@@ -682,7 +692,7 @@ bool Parser::fields(const uint8_t *p, const uint8_t *end,
 }
 
 bool Parser::addString(const Field &f, std::vector<std::string_view> &out) {
-  if (!countElements(f, 1))
+  if (!countElements(f, 1, sizeof(std::string_view)))
     return false;
   out.push_back(asString(f));
   return true;
@@ -691,7 +701,7 @@ bool Parser::addString(const Field &f, std::vector<std::string_view> &out) {
 template <class T, class Conv>
 bool Parser::addVarints(const Field &f, std::vector<T> &out, Conv conv) {
   if (f.wire == kVarint) {
-    if (!countElements(f, 1))
+    if (!countElements(f, 1, sizeof(T)))
       return false;
     out.push_back(conv(f.value));
     return true;
@@ -703,7 +713,7 @@ bool Parser::addVarints(const Field &f, std::vector<T> &out, Conv conv) {
   size_t n = 0;
   for (const uint8_t *q = p; q != end; ++q)
     n += !(*q & 0x80);
-  if (!countElements(f, n))
+  if (!countElements(f, n, sizeof(T)))
     return false;
   growFor(out, n);
   while (p != end) {
@@ -718,7 +728,7 @@ bool Parser::addVarints(const Field &f, std::vector<T> &out, Conv conv) {
 
 bool Parser::addFloats(const Field &f, std::vector<float> &out) {
   if (f.wire == kFixed32) {
-    if (!countElements(f, 1))
+    if (!countElements(f, 1, sizeof(float)))
       return false;
     out.push_back(asFloat(f));
     return true;
@@ -728,7 +738,7 @@ bool Parser::addFloats(const Field &f, std::vector<float> &out) {
                 "packed fixed32 length " + std::to_string(f.size) +
                     " is not a multiple of 4");
   size_t n = f.size / 4;
-  if (!countElements(f, n))
+  if (!countElements(f, n, sizeof(float)))
     return false;
   growFor(out, n);
   for (size_t i = 0; i < n; ++i)
@@ -738,7 +748,7 @@ bool Parser::addFloats(const Field &f, std::vector<float> &out) {
 
 bool Parser::addDoubles(const Field &f, std::vector<double> &out) {
   if (f.wire == kFixed64) {
-    if (!countElements(f, 1))
+    if (!countElements(f, 1, sizeof(double)))
       return false;
     out.push_back(bitsToDouble(f.value));
     return true;
@@ -748,7 +758,7 @@ bool Parser::addDoubles(const Field &f, std::vector<double> &out) {
                 "packed fixed64 length " + std::to_string(f.size) +
                     " is not a multiple of 8");
   size_t n = f.size / 8;
-  if (!countElements(f, n))
+  if (!countElements(f, n, sizeof(double)))
     return false;
   growFor(out, n);
   for (size_t i = 0; i < n; ++i)
@@ -766,7 +776,7 @@ bool Parser::sub(const Field &f, size_t index, T &out, ParseFn parse) {
 
 template <class T, class ParseFn>
 bool Parser::addMessage(const Field &f, std::vector<T> &out, ParseFn parse) {
-  if (!countElements(f, 1))
+  if (!countElements(f, 1, sizeof(T)))
     return false;
   out.emplace_back();
   return sub(f, out.size() - 1, out.back(), parse);

@@ -327,8 +327,13 @@ struct ParseLimits {
   /// TypeProto, SequenceProto, OptionalProto. The top-level message counts.
   int maxDepth = 64;
   /// Maximum total number of repeated-field entries (scalars, strings and
-  /// sub-messages) decoded by one parse call; bounds memory use.
+  /// sub-messages) decoded by one parse call.
   uint64_t maxElements = uint64_t(1) << 30;
+  /// Maximum total size in bytes of those entries once decoded (the sum of
+  /// sizeof of every element stored in a std::vector). Bounds the memory a
+  /// small hostile input can make the parser allocate (e.g. millions of
+  /// 2-byte empty NodeProto entries).
+  uint64_t maxDecodedBytes = uint64_t(4) << 30;
 };
 
 /// Parse functions: `data` holds one serialized message (e.g. a whole .onnx
