@@ -23,7 +23,8 @@ build: configure
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-run: build
+run: configure
+	cmake --build $(BUILD) -j $(JOBS) --target kiln
 	$(BUILD)/bin/kiln compile $(EXAMPLE)/model.onnx --print-ir
 
 install: build

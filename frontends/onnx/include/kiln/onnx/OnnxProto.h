@@ -13,12 +13,12 @@
 //
 // Hardening: the parser never reads outside [data, data + size), checks every
 // length with overflow-safe arithmetic, bounds recursion (ParseLimits), bounds
-// the number of decoded repeated elements, validates the wire type of every
-// known field and rejects groups. Unknown fields are skipped. It uses no
-// exceptions and no RTTI. Errors name the problem, byte offset, message and
-// field, e.g.
-//   "truncated varint at offset 1234 in NodeProto.attribute (field 5)
-//    [path: ModelProto.graph/GraphProto.node[3]]"
+// the number and decoded size of repeated elements, validates the wire type
+// of every known field and rejects groups. Unknown fields are skipped. It uses
+// no exceptions and no RTTI. Errors name the problem, byte offset (from the
+// start of the buffer), message and field, and the enclosing fields, e.g.
+//   "truncated varint (length) at offset 1234 in NodeProto.attribute
+//    (field 5) [path: ModelProto.graph/GraphProto.node[3]]"
 //
 // Accepted like protobuf does: packed and unpacked encodings of repeated
 // scalars, fields in any order, repeated occurrences of a singular field (the
@@ -323,8 +323,9 @@ struct OptionalProto {
 };
 
 struct ParseLimits {
-  /// Maximum nesting of recursive messages: GraphProto (in attributes),
-  /// TypeProto, SequenceProto, OptionalProto. The top-level message counts.
+  /// Maximum nesting of the recursive messages GraphProto (ModelProto.graph
+  /// and attribute subgraphs), TypeProto, SequenceProto and OptionalProto;
+  /// each such message on the path counts one level (a top-level one too).
   int maxDepth = 64;
   /// Maximum total number of repeated-field entries (scalars, strings and
   /// sub-messages) decoded by one parse call.
