@@ -196,9 +196,7 @@ FailureOr<Value> Importer::importTensor(const TensorProto &t, Location loc) {
     return fail("tensor '" + std::string(t.name) + "': " + err);
   std::string name = t.name.empty() ? "tensor" : std::string(t.name);
   Attribute value;
-  if (elt.isInteger(1)) {
-    // bool is one byte per element in ONNX and in kiln blobs alike.
-  }
+  // (bool is one byte per element in ONNX raw data and in kiln blobs alike.)
   if (storage.empty() && bytes.size >= 64) {
     // Large raw data: point at the mapped file, no copy.
     value = makeMappedResource(type, name, bytes.data, bytes.size, file);
@@ -214,8 +212,6 @@ FailureOr<Value> Importer::importTensor(const TensorProto &t, Location loc) {
 }
 
 // --- op import functions ----------------------------------------------------
-
-SmallVector<NamedAttribute> attrs(std::initializer_list<NamedAttribute> l) { return l; }
 
 template <typename OpT>
 ImportFn simple() {
@@ -598,9 +594,7 @@ LogicalResult importSlice(Node &n, SmallVectorImpl<Value> &out) {
   if (!axes || !steps) {
     if (count < 0)
       return emitError(n.loc) << "Slice without axes/steps needs starts of known length";
-    if (!axes) {
-      if (!t && count > 0)
-        ; // axes 0..count-1 do not need the rank
+    if (!axes) { // axes 0..count-1
       SmallVector<int64_t> all;
       for (int64_t i = 0; i < count; ++i)
         all.push_back(i);
