@@ -820,6 +820,9 @@ KILN_INFER(ExpandOp) {
     return success();
   }
   if (auto target = getConstantInts(a.getShape())) {
+    for (int64_t x : *target)
+      if (x < 0)
+        return d.fail("shape has a negative dim ", x);
     auto b = broadcastShapes(d, t.getShape(), *target);
     if (failed(b))
       return failure();
@@ -867,6 +870,8 @@ KILN_INFER(ResizeOp) {
   Type elt = eltOf(a.getInput());
   if (!a.getSizes() && !a.getScales())
     return d.fail("needs either sizes or scales");
+  if (a.getSizes() && failed(checkVector(d, a.getSizes(), "sizes")))
+    return failure();
   if (a.getSizes() && a.getScales())
     return d.fail("takes sizes or scales, not both");
   if (!t) {
@@ -889,6 +894,9 @@ KILN_INFER(ResizeOp) {
   } else if (auto sizes = getConstantInts(a.getSizes())) {
     if ((int64_t)sizes->size() != rank)
       return d.fail("sizes has ", sizes->size(), " values but the input has rank ", rank);
+    for (int64_t x : *sizes)
+      if (x < 0)
+        return d.fail("sizes must be non-negative, got ", x);
     shape = *sizes;
   }
   results.push_back(tensorOf(shape, elt));
@@ -912,6 +920,9 @@ static LogicalResult convCommon(const Diag &d, RankedTensorType x, RankedTensorT
   if (failed(checkAutoPad(d, autoPad)))
     return failure();
   if (bias) {
+    if (eltOf(bias) != x.getElementType())
+      return d.fail("bias has element type ", eltOf(bias), " but the input has ",
+                    x.getElementType());
     auto b = rankedOf(bias);
     if (b && b.getRank() != 1)
       return d.fail("bias must be 1-D, got ", bias.getType());
@@ -970,6 +981,10 @@ KILN_INFER(ConvTransposeOp) {
     return d.fail("input has ", c, " channels but weight ", shapeStr(w.getShape()), " expects ",
                   wc);
   int64_t m = mulDims(w.getDimSize(1), group);
+  if (auto b = a.getBias() ? rankedOf(a.getBias()) : RankedTensorType())
+    if (!isDyn(m) && !b.isDynamicDim(0) && b.getDimSize(0) != m)
+      return d.fail("bias has ", b.getDimSize(0), " values but there are ", m,
+                    " output channels");
   size_t n = x.getRank() - 2;
   if (failed(checkLength(d, a.getStrides(), n, "strides")) ||
       failed(checkLength(d, a.getDilations(), n, "dilations")) ||
@@ -982,7 +997,10 @@ KILN_INFER(ConvTransposeOp) {
   SmallVector<int64_t> shape{x.getDimSize(0), m};
   for (size_t i = 0; i < n; ++i) {
     if (a.getOutputShape()) {
-      shape.push_back((*a.getOutputShape())[i]);
+      int64_t o = (*a.getOutputShape())[i];
+      if (o <= 0)
+        return d.fail("output_shape must be positive, got ", o);
+      shape.push_back(o);
       continue;
     }
     int64_t in = x.getDimSize(i + 2), k = w.getDimSize(i + 2);
@@ -1189,7 +1207,8 @@ KILN_INFER(LayerNormOp) {
     if (failed(axis))
       return failure();
     auto normalized = x.getShape().drop_front(*axis);
-    auto b = broadcastShapes(d, normalized, t.getShape());
+    // Broadcast silently (no location): the message below says what is wrong.
+    auto b = broadcastShapes(Diag{std::nullopt, d.op}, normalized, t.getShape());
     if (failed(b) || b->size() != normalized.size())
       return d.fail("scale/bias of shape ", shapeStr(t.getShape()),
                     " does not broadcast to the normalized dims ", shapeStr(normalized));

@@ -573,7 +573,6 @@ LogicalResult importSplit(Node &n, SmallVectorImpl<Value> &out) {
 
 LogicalResult importSlice(Node &n, SmallVectorImpl<Value> &out) {
   Value starts, ends, axes, steps;
-  auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
   if (n.opset < 10) {
     auto s = n.getInts("starts"), e = n.getInts("ends");
     if (!s || !e)
