@@ -44,7 +44,10 @@ RankedTensorType rankedOf(Value v) { return dyn_cast<RankedTensorType>(v.getType
 int64_t mulDims(int64_t a, int64_t b) {
   if (isDyn(a) || isDyn(b))
     return (a == 0 || b == 0) ? 0 : kDyn;
-  return a * b;
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r))
+    return kDyn; // not representable: leave the size unknown
+  return r;
 }
 
 template <typename Range>
@@ -260,7 +263,11 @@ KILN_INFER(RangeOp) {
       double delta = cd->asDouble(0);
       if (delta == 0)
         return d.fail("delta must not be zero");
-      n = std::max<int64_t>(0, (int64_t)std::ceil((cl->asDouble(0) - cs->asDouble(0)) / delta));
+      double count = std::ceil((cl->asDouble(0) - cs->asDouble(0)) / delta);
+      // (int64_t) of a double past INT64_MAX is undefined.
+      if (!(count < 9.0e18))
+        return d.fail("range of ", count, " elements is too large");
+      n = std::max<int64_t>(0, (int64_t)count);
     }
   }
   results.push_back(tensorOf({n}, eltOf(a.getStart())));
@@ -936,6 +943,11 @@ KILN_INFER(ConvOp) {
   if (failed(checkSameElementType(d, a.getInput(), a.getWeight(), "input and weight")))
     return failure();
   auto x = rankedOf(a.getInput()), w = rankedOf(a.getWeight());
+  // Attributes are checked even when the shapes are unknown.
+  if (failed(checkAutoPad(d, a.getAutoPad())))
+    return failure();
+  if ((int64_t)a.getGroup() < 1)
+    return d.fail("group must be at least 1, got ", (int64_t)a.getGroup());
   if (!x || !w) {
     results.push_back(unrankedOf(elt));
     return success();
@@ -969,6 +981,11 @@ KILN_INFER(ConvTransposeOp) {
   if (failed(checkSameElementType(d, a.getInput(), a.getWeight(), "input and weight")))
     return failure();
   auto x = rankedOf(a.getInput()), w = rankedOf(a.getWeight());
+  // Attributes are checked even when the shapes are unknown.
+  if (failed(checkAutoPad(d, a.getAutoPad())))
+    return failure();
+  if ((int64_t)a.getGroup() < 1)
+    return d.fail("group must be at least 1, got ", (int64_t)a.getGroup());
   if (!x || !w) {
     results.push_back(unrankedOf(elt));
     return success();
@@ -1220,6 +1237,10 @@ KILN_INFER(LayerNormOp) {
   KILN_INFER(OP) {                                                                                 \
     KILN_ADAPTOR(OP);                                                                              \
     auto x = rankedOf(a.getInput());                                                               \
+    /* attributes are checked even when the input is unranked */                                   \
+    if (failed(checkAutoPad(d, a.getAutoPad())) ||                                                 \
+        failed(checkPositive(d, a.getKernelShape(), "kernel_shape")))                              \
+      return failure();                                                                            \
     if (!x) {                                                                                      \
       results.push_back(a.getInput().getType());                                                   \
       return success();                                                                            \

@@ -91,14 +91,23 @@ void sliceBounds(int64_t dim, int64_t start, int64_t end, int64_t step, int64_t 
     start += dim;
   if (end < 0)
     end += dim;
+  // (x - 1) / step + 1 rather than (x + step - 1) / step: a huge step (e.g.
+  // INT64_MAX, as exporters write for "to the end") must not overflow.
   if (step > 0) {
     start = std::clamp<int64_t>(start, 0, dim);
     end = std::clamp<int64_t>(end, 0, dim);
-    count = end > start ? (end - start + step - 1) / step : 0;
+    count = end > start ? (end - start - 1) / step + 1 : 0;
   } else {
+    if (dim == 0) { // std::clamp(x, 0, -1) would be undefined
+      first = 0;
+      count = 0;
+      return;
+    }
     start = std::clamp<int64_t>(start, 0, dim - 1);
     end = std::clamp<int64_t>(end, -1, dim - 1);
-    count = start > end ? (start - end + (-step) - 1) / (-step) : 0;
+    // -step overflows for INT64_MIN; any step <= -dim takes one element.
+    uint64_t stride = step == INT64_MIN ? (uint64_t)1 << 63 : (uint64_t)(-step);
+    count = start > end ? (int64_t)((uint64_t)(start - end - 1) / stride + 1) : 0;
   }
   first = start;
 }

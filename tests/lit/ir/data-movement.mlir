@@ -258,3 +258,23 @@ func.func @infer_resize(%x: tensor<1x3x?x5xf32>, %sz: tensor<4xi64>, %u: tensor<
   %4 = kiln.resize %u {scales = array<f32: 2.0>} : (tensor<*xf32>) -> tensor<*xf32>
   return %0, %1, %2, %3, %4 : tensor<*xf32>, tensor<*xf32>, tensor<*xf32>, tensor<*xf32>, tensor<*xf32>
 }
+
+// Extreme steps (exporters write INT64_MAX / INT64_MIN for "to the end") and
+// a negative step over an empty dim.
+// INFER-LABEL: func @infer_slice_extreme_steps
+// INFER-SAME: -> (tensor<1xf32>, tensor<1xf32>, tensor<0x3xf32>)
+func.func @infer_slice_extreme_steps(%x: tensor<3xf32>, %z: tensor<0x3xf32>) -> (tensor<*xf32>, tensor<*xf32>, tensor<*xf32>) {
+  %a = kiln.constant dense<[0]> : tensor<1xi64>
+  %e = kiln.constant dense<[3]> : tensor<1xi64>
+  %max = kiln.constant dense<[9223372036854775807]> : tensor<1xi64>
+  %two = kiln.constant dense<[2]> : tensor<1xi64>
+  %min = kiln.constant dense<[-9223372036854775808]> : tensor<1xi64>
+  %m1 = kiln.constant dense<[-1]> : tensor<1xi64>
+  // INFER: kiln.slice {{.*}} -> tensor<1xf32>
+  %0 = kiln.slice %x, %a, %e, %a, %max : (tensor<3xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xf32>
+  // INFER: kiln.slice {{.*}} -> tensor<1xf32>
+  %1 = kiln.slice %x, %two, %min, %a, %min : (tensor<3xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xf32>
+  // INFER: kiln.slice {{.*}} -> tensor<0x3xf32>
+  %2 = kiln.slice %z, %m1, %min, %a, %m1 : (tensor<0x3xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xf32>
+  return %0, %1, %2 : tensor<*xf32>, tensor<*xf32>, tensor<*xf32>
+}
