@@ -1,15 +1,19 @@
 //===- kiln.cpp - the kiln command-line driver ----------------------------===//
 //
-//   kiln compile MODEL [-o OUT] [-O0|-O1|-O2|-O3] [--print-ir]
-//                [--print-ir-after-all] [--pass-pipeline=PIPELINE]
+//   kiln compile MODEL -o OUT.kiln [options]   ONNX -> optimized -> artifact
+//   kiln run OUT.kiln [--input NAME=FILE.npy]...  run through the runtime
+//   kiln inspect OUT.kiln [--verify]            what the artifact holds
 //
-// Imports MODEL (ONNX), optimizes it, and writes the optimized kiln IR.
-// (The .kiln artifact and `kiln run` arrive with the runtime.)
+// Exit codes: 0 success, 1 the model or artifact was refused or failed to
+// run (the message says why), 2 bad command line.
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/ir/KilnDialect.h"
 #include "kiln/onnx/OnnxImporter.h"
+#include "kiln/passes/ExportArtifact.h"
 #include "kiln/passes/Passes.h"
+#include "kiln/runtime/Runtime.h"
+#include "kiln/support/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -20,11 +24,18 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <fstream>
 #include <map>
+#include <numeric>
+#include <random>
 #include <string>
+#include <sys/stat.h>
 
 using namespace mlir;
 
@@ -35,14 +46,45 @@ constexpr const char *kVersion = "0.1.0";
 void usage(llvm::raw_ostream &os) {
   os << "kiln " << kVersion << ": ahead-of-time model compiler\n\n"
      << "usage:\n"
-     << "  kiln compile MODEL.onnx [options]   import and optimize a model\n"
+     << "  kiln compile MODEL.onnx [options]   import, optimize, write an artifact\n"
+     << "  kiln run MODEL.kiln [options]       run an artifact\n"
+     << "  kiln inspect MODEL.kiln [--verify]  show what an artifact holds\n"
      << "  kiln --version\n\n"
      << "compile options:\n"
-     << "  -o FILE                  write the optimized IR (.mlir) to FILE\n"
+     << "  -o FILE.kiln             write the compiled artifact\n"
+     << "  -o FILE.mlir             write the optimized kiln IR instead\n"
+     << "  --target P1,P2           plugins to partition for, in priority order\n"
+     << "  --no-fallback            every node must run on the first target\n"
+     << "  --report                 print which node runs on which plugin\n"
+     << "  --model-version V        the model's own version string\n"
+     << "  --labels FILE            class labels, one per line\n"
+     << "  --metadata K=V           extra metadata (repeatable)\n"
+     << "  --plugin-path DIR        where to look for plugins first\n"
      << "  -O0 | -O1 | -O2 | -O3    optimization level (default -O2)\n"
      << "  --print-ir               print the optimized IR to stdout\n"
      << "  --print-ir-after-all     print the IR after every pass (stderr)\n"
-     << "  --pass-pipeline=P        run pipeline P instead of the -O level\n";
+     << "  --pass-pipeline=P        run pipeline P instead of the -O level\n\n"
+     << "run options:\n"
+     << "  --input NAME=FILE.npy    an input (repeatable; a lone input may omit NAME=)\n"
+     << "  --random-inputs SEED     fill missing inputs with random values\n"
+     << "  --output-dir DIR         write DIR/<output name>.npy per output\n"
+     << "  --top-k N                print the N best classes (with labels)\n"
+     << "  --verify-weights         check every weight's checksum at load\n"
+     << "  --plugin-path DIR        where to look for plugins first\n\n"
+     << "exit codes: 0 success, 1 refused or failed, 2 bad command line\n";
+}
+
+std::vector<std::string> readLines(const std::string &path, bool &ok) {
+  std::ifstream f(path);
+  ok = bool(f);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(f, l);)
+    lines.push_back(l);
+  return lines;
+}
+
+bool endsWith(const std::string &s, const std::string &suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::map<std::string, int> countOps(ModuleOp module) {
@@ -84,11 +126,48 @@ void printSignature(func::FuncOp f, llvm::raw_ostream &os) {
 int compile(int argc, char **argv) {
   std::string input, output, pipeline;
   int level = 2;
-  bool printIR = false, printAfterAll = false;
+  bool printIR = false, printAfterAll = false, printReport = false;
+  kiln::ExportOptions exportOptions;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
+    auto next = [&]() -> const char * { return i + 1 < argc ? argv[++i] : nullptr; };
     if (a == "-o" && i + 1 < argc)
       output = argv[++i];
+    else if (a == "--target" && i + 1 < argc) {
+      std::string t = next();
+      for (size_t s0 = 0; s0 <= t.size();) {
+        size_t c = t.find(',', s0);
+        std::string one = t.substr(s0, c == std::string::npos ? std::string::npos : c - s0);
+        if (!one.empty())
+          exportOptions.targets.push_back(one);
+        if (c == std::string::npos)
+          break;
+        s0 = c + 1;
+      }
+    } else if (a == "--no-fallback")
+      exportOptions.allowFallback = false;
+    else if (a == "--report")
+      printReport = true;
+    else if (a == "--model-version" && i + 1 < argc)
+      exportOptions.modelVersion = next();
+    else if (a == "--labels" && i + 1 < argc) {
+      std::string f = next();
+      bool ok;
+      exportOptions.labels = readLines(f, ok);
+      if (!ok) {
+        llvm::errs() << "kiln compile: cannot read labels file " << f << "\n";
+        return 1;
+      }
+    } else if (a == "--metadata" && i + 1 < argc) {
+      std::string kv = next();
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        llvm::errs() << "kiln compile: --metadata expects KEY=VALUE, got '" << kv << "'\n";
+        return 2;
+      }
+      exportOptions.properties.push_back({kv.substr(0, eq), kv.substr(eq + 1)});
+    } else if (a == "--plugin-path" && i + 1 < argc)
+      exportOptions.pluginPaths.push_back(next());
     else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3')
       level = a[2] - '0';
     else if (a == "--print-ir")
@@ -166,7 +245,16 @@ int compile(int argc, char **argv) {
   OpPrintingFlags flags;
   flags.elideLargeElementsAttrs(16);
   flags.elideLargeResourceString(64);
-  if (!output.empty()) {
+  if (!output.empty() && endsWith(output, ".kiln")) {
+    std::string report;
+    if (!kiln::exportArtifact(*module, output, exportOptions, report, error)) {
+      llvm::errs() << "kiln compile: " << input << ": " << error << "\n";
+      return 1;
+    }
+    if (printReport)
+      llvm::outs() << "  partitions:\n" << report;
+    llvm::outs() << "  wrote " << output << "\n";
+  } else if (!output.empty()) {
     std::error_code ec;
     llvm::raw_fd_ostream os(output, ec, llvm::sys::fs::OF_Text);
     if (ec) {
@@ -180,6 +268,245 @@ int compile(int argc, char **argv) {
     llvm::outs() << "\n";
     module->print(llvm::outs(), flags);
     llvm::outs() << "\n";
+  }
+  return 0;
+}
+
+std::string shapeStr(const std::vector<int64_t> &shape, const std::vector<std::string> &names = {}) {
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += "x";
+    if (shape[i] >= 0)
+      s += std::to_string(shape[i]);
+    else
+      s += i < names.size() && !names[i].empty() ? names[i] : "?";
+  }
+  return s.empty() ? "scalar" : s;
+}
+
+template <typename T> void fillRandom(kiln::Tensor &t, std::mt19937 &rng) {
+  std::uniform_real_distribution<double> dist(-1.0, 1.0);
+  T *p = t.as<T>();
+  for (int64_t k = 0; k < t.numElements(); ++k)
+    p[k] = T(dist(rng));
+}
+
+double elementAsDouble(const kiln::Tensor &t, int64_t k) {
+  switch (t.dtype()) {
+  case 1: return t.as<float>()[k];
+  case 11: return t.as<double>()[k];
+  case 7: return double(t.as<int64_t>()[k]);
+  case 6: return t.as<int32_t>()[k];
+  case 3: return t.as<int8_t>()[k];
+  case 2: case 9: return t.as<uint8_t>()[k];
+  default: return NAN;
+  }
+}
+
+int run(int argc, char **argv) {
+  std::string model, outputDir;
+  std::vector<std::pair<std::string, std::string>> inputFiles;
+  int topK = 0;
+  bool randomInputs = false, verifyWeights = false;
+  unsigned seed = 0;
+  kiln::Runtime::Options ro;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--input" && i + 1 < argc) {
+      std::string v = argv[++i];
+      size_t eq = v.find('=');
+      if (eq == std::string::npos)
+        inputFiles.push_back({"", v});
+      else
+        inputFiles.push_back({v.substr(0, eq), v.substr(eq + 1)});
+    } else if (a == "--output-dir" && i + 1 < argc)
+      outputDir = argv[++i];
+    else if (a == "--top-k" && i + 1 < argc)
+      topK = std::atoi(argv[++i]);
+    else if (a == "--random-inputs" && i + 1 < argc) {
+      randomInputs = true;
+      seed = unsigned(std::strtoul(argv[++i], nullptr, 10));
+    } else if (a == "--verify-weights")
+      verifyWeights = true;
+    else if (a == "--plugin-path" && i + 1 < argc)
+      ro.pluginPaths.push_back(argv[++i]);
+    else if (a == "-h" || a == "--help") {
+      usage(llvm::outs());
+      return 0;
+    } else if (!a.empty() && a[0] == '-') {
+      llvm::errs() << "kiln run: unknown option '" << a << "'\n";
+      return 2;
+    } else if (model.empty())
+      model = a;
+    else {
+      llvm::errs() << "kiln run: more than one artifact given\n";
+      return 2;
+    }
+  }
+  if (model.empty()) {
+    llvm::errs() << "kiln run: no artifact given\n";
+    return 2;
+  }
+  kiln::Runtime rt(ro);
+  std::string error;
+  kiln::Runtime::LoadOptions lo;
+  lo.verifyWeights = verifyWeights;
+  auto m = rt.load(model, error, lo);
+  if (!m) {
+    llvm::errs() << "kiln run: " << error << "\n";
+    return 1;
+  }
+  auto sigs = m->inputs();
+  std::map<std::string, kiln::Tensor> inputs;
+  for (auto &[name0, file] : inputFiles) {
+    std::string name = name0;
+    if (name.empty()) {
+      if (sigs.size() != 1) {
+        llvm::errs() << "kiln run: the model has " << sigs.size()
+                     << " inputs: name them with --input NAME=FILE\n";
+        return 2;
+      }
+      name = sigs[0].name;
+    }
+    kiln::npy::Array arr;
+    if (!kiln::npy::read(file, arr, error)) {
+      llvm::errs() << "kiln run: " << error << "\n";
+      return 1;
+    }
+    kiln::Tensor t = kiln::Tensor::allocate(arr.dtype, arr.shape);
+    std::memcpy(t.data(), arr.data.data(), arr.data.size());
+    inputs[name] = t;
+  }
+  if (randomInputs) {
+    std::mt19937 rng(seed);
+    for (auto &sig : sigs) {
+      if (inputs.count(sig.name))
+        continue;
+      std::vector<int64_t> shape = sig.shape;
+      for (int64_t &d : shape)
+        d = d < 0 ? 1 : d;
+      kiln::Tensor t = kiln::Tensor::allocate(sig.dtype, shape);
+      if (sig.dtype == 1)
+        fillRandom<float>(t, rng);
+      else if (sig.dtype == 11)
+        fillRandom<double>(t, rng);
+      else
+        std::memset(t.data(), 0, t.byteSize());
+      inputs[sig.name] = t;
+    }
+  }
+  kiln::Session session(*m);
+  std::vector<kiln::Tensor> outputs;
+  if (!session.run(inputs, outputs, error)) {
+    llvm::errs() << "kiln run: " << model << ": " << error << "\n";
+    return 1;
+  }
+  auto outSigs = m->outputs();
+  const auto &labels = m->artifact().metadata().labels;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const kiln::Tensor &t = outputs[i];
+    llvm::outs() << "output " << outSigs[i].name << ": " << kiln::artifact::dtypeName(t.dtype())
+                 << " " << shapeStr(t.shape()) << "\n ";
+    int64_t n = t.numElements();
+    for (int64_t k = 0; k < std::min<int64_t>(n, 10); ++k)
+      llvm::outs() << " " << llvm::format("%.6g", elementAsDouble(t, k));
+    if (n > 10)
+      llvm::outs() << " ... (" << n << " values)";
+    llvm::outs() << "\n";
+    if (topK > 0 && n > 0) {
+      int64_t classes = t.shape().empty() ? 1 : t.shape().back();
+      std::vector<int64_t> idx(static_cast<size_t>(classes));
+      std::iota(idx.begin(), idx.end(), 0);
+      std::stable_sort(idx.begin(), idx.end(), [&](int64_t a, int64_t b) {
+        return elementAsDouble(t, a) > elementAsDouble(t, b);
+      });
+      for (int64_t k = 0; k < std::min<int64_t>(topK, classes); ++k) {
+        int64_t c = idx[size_t(k)];
+        llvm::outs() << "  top" << (k + 1) << ": class " << c;
+        if (size_t(c) < labels.size())
+          llvm::outs() << " (" << labels[size_t(c)] << ")";
+        llvm::outs() << " score " << llvm::format("%.6g", elementAsDouble(t, c)) << "\n";
+      }
+    }
+    if (!outputDir.empty()) {
+      ::mkdir(outputDir.c_str(), 0755);
+      std::string path = outputDir + "/" + outSigs[i].name + ".npy";
+      if (!kiln::npy::write(path, t.dtype(), t.shape(), t.data(), error)) {
+        llvm::errs() << "kiln run: " << error << "\n";
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+int inspect(int argc, char **argv) {
+  std::string path;
+  bool verify = false;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--verify")
+      verify = true;
+    else if (!a.empty() && a[0] == '-') {
+      llvm::errs() << "kiln inspect: unknown option '" << a << "'\n";
+      return 2;
+    } else
+      path = a;
+  }
+  if (path.empty()) {
+    llvm::errs() << "kiln inspect: no artifact given\n";
+    return 2;
+  }
+  std::string error;
+  auto art = kiln::artifact::Artifact::open(path, error);
+  if (!art) {
+    llvm::errs() << "kiln inspect: " << error << "\n";
+    return 1;
+  }
+  const auto &md = art->metadata();
+  const auto &g = art->graph();
+  auto &os = llvm::outs();
+  os << path << ": kiln artifact, format " << art->formatMajor() << "." << art->formatMinor()
+     << ", " << art->fileSize() << " bytes\n";
+  os << "  kiln version: " << md.kilnVersion << "\n";
+  os << "  created: " << md.createdUnix << " (unix time)\n";
+  os << "  source: " << md.sourceName << " (sha256 " << md.sourceSha256 << ")\n";
+  if (!md.producer.empty())
+    os << "  producer: " << md.producer << "\n";
+  if (!md.modelVersion.empty())
+    os << "  model version: " << md.modelVersion << "\n";
+  os << "  isa: " << md.isa << "\n";
+  for (auto &p : md.plugins)
+    os << "  compiled for plugin: " << p << "\n";
+  for (auto &[k, v] : md.properties)
+    os << "  metadata " << k << " = " << v << "\n";
+  if (!md.labels.empty())
+    os << "  labels: " << md.labels.size() << " (" << md.labels.front() << ", ...)\n";
+  for (int32_t id : g.inputs)
+    os << "  input  " << g.values[id].name << ": " << kiln::artifact::dtypeName(g.values[id].dtype)
+       << " " << shapeStr(g.values[id].shape, g.values[id].dimNames) << "\n";
+  for (int32_t id : g.outputs)
+    os << "  output " << g.values[id].name << ": " << kiln::artifact::dtypeName(g.values[id].dtype)
+       << " " << shapeStr(g.values[id].shape, g.values[id].dimNames) << "\n";
+  uint64_t weightBytes = 0;
+  int weights = 0;
+  for (auto &v : g.values)
+    if (v.isWeight) {
+      ++weights;
+      weightBytes += v.weightSize;
+    }
+  os << "  nodes: " << g.nodes.size() << ", weights: " << weights << " (" << weightBytes
+     << " bytes, 64-byte aligned)\n";
+  for (size_t p = 0; p < g.partitions.size(); ++p)
+    os << "  partition " << p << ": " << g.partitions[p].nodes.size() << " nodes on '"
+       << g.partitions[p].plugin << "'\n";
+  if (verify) {
+    if (!art->verifyWeights(error)) {
+      llvm::errs() << "kiln inspect: " << error << "\n";
+      return 1;
+    }
+    os << "  weights verified: all " << weights << " checksums match\n";
   }
   return 0;
 }
@@ -202,6 +529,10 @@ int main(int argc, char **argv) {
   }
   if (cmd == "compile")
     return compile(argc - 2, argv + 2);
+  if (cmd == "run")
+    return run(argc - 2, argv + 2);
+  if (cmd == "inspect")
+    return inspect(argc - 2, argv + 2);
   llvm::errs() << "kiln: unknown command '" << cmd << "'\n";
   usage(llvm::errs());
   return 2;

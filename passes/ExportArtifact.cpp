@@ -1,0 +1,324 @@
+//===- ExportArtifact.cpp - kiln IR to a .kiln artifact -------------------===//
+#include "kiln/passes/ExportArtifact.h"
+#include "kiln/ir/ConstantUtils.h"
+#include "kiln/ir/KilnDialect.h"
+#include "kiln/runtime/Artifact.h"
+#include "kiln/runtime/Partitioner.h"
+#include "kiln/runtime/PluginHost.h"
+#include "kiln/support/Checksum.h"
+#include "kiln/support/MappedFile.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <algorithm>
+#include <ctime>
+#include <deque>
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+int32_t dtypeOf(Type t) {
+  if (t.isF32()) return 1;
+  if (t.isF64()) return 11;
+  if (t.isF16()) return 10;
+  if (t.isBF16()) return 16;
+  if (t.isInteger(1)) return 9;
+  if (auto i = dyn_cast<IntegerType>(t)) {
+    bool u = i.isUnsigned();
+    switch (i.getWidth()) {
+    case 8: return u ? 2 : 3;
+    case 16: return u ? 4 : 5;
+    case 32: return u ? 12 : 6;
+    case 64: return u ? 13 : 7;
+    }
+  }
+  return 0;
+}
+
+/// Row-major little-endian bytes of a constant (bool: one byte each).
+bool constantBytes(ElementsAttr attr, std::string &out) {
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return false;
+    ArrayRef<char> d = blob->getData();
+    out.assign(d.data(), d.size());
+    return true;
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense)
+    return false;
+  Type elt = dense.getElementType();
+  if (!dense.isSplat() && !elt.isInteger(1)) {
+    ArrayRef<char> raw = dense.getRawData();
+    out.assign(raw.data(), raw.size());
+    return true;
+  }
+  auto c = readConstant(attr, INT64_MAX);
+  if (!c)
+    return false;
+  size_t width = elt.isInteger(1) ? 1 : elt.getIntOrFloatBitWidth() / 8;
+  out.assign(size_t(c->size()) * width, '\0');
+  auto type = RankedTensorType::get({c->size()}, elt);
+  // Re-encode through a non-splat dense attribute of the element type.
+  if (elt.isInteger(1)) {
+    for (int64_t k = 0; k < c->size(); ++k)
+      out[k] = char(c->i[k] != 0);
+    return true;
+  }
+  DenseElementsAttr flat = makeConstant(type, *c);
+  if (flat.isSplat()) { // a splat stores one element: repeat it
+    ArrayRef<char> raw = flat.getRawData();
+    for (int64_t k = 0; k < c->size(); ++k)
+      std::memcpy(&out[k * width], raw.data(), width);
+  } else {
+    ArrayRef<char> raw = flat.getRawData();
+    out.assign(raw.data(), raw.size());
+  }
+  return true;
+}
+
+bool convertAttr(NamedAttribute na, artifact::Attr &a, std::string &error) {
+  a.name = na.getName().str();
+  Attribute v = na.getValue();
+  if (auto b = dyn_cast<BoolAttr>(v)) {
+    a.kind = artifact::Attr::Int;
+    a.i = b.getValue();
+  } else if (auto i = dyn_cast<IntegerAttr>(v)) {
+    a.kind = artifact::Attr::Int;
+    a.i = i.getValue().getSExtValue();
+  } else if (auto f = dyn_cast<FloatAttr>(v)) {
+    a.kind = artifact::Attr::Float;
+    a.f = f.getValueAsDouble();
+  } else if (auto s = dyn_cast<StringAttr>(v)) {
+    a.kind = artifact::Attr::String;
+    a.s = s.str();
+  } else if (auto ints = dyn_cast<DenseI64ArrayAttr>(v)) {
+    a.kind = artifact::Attr::Ints;
+    a.ints.assign(ints.asArrayRef().begin(), ints.asArrayRef().end());
+  } else if (auto fl = dyn_cast<DenseF32ArrayAttr>(v)) {
+    a.kind = artifact::Attr::Floats;
+    for (float x : fl.asArrayRef())
+      a.floats.push_back(x);
+  } else if (auto t = dyn_cast<TypeAttr>(v)) {
+    a.kind = artifact::Attr::DType;
+    a.i = dtypeOf(t.getValue());
+  } else if (auto e = dyn_cast<ElementsAttr>(v)) {
+    a.kind = artifact::Attr::Tensor;
+    a.i = dtypeOf(e.getShapedType().getElementType());
+    a.ints.assign(e.getShapedType().getShape().begin(), e.getShapedType().getShape().end());
+    if (!constantBytes(e, a.s)) {
+      error = "cannot serialize tensor attribute '" + a.name + "'";
+      return false;
+    }
+  } else {
+    error = "cannot serialize attribute '" + a.name + "'";
+    return false;
+  }
+  return true;
+}
+
+std::string locName(Location loc) {
+  if (auto n = dyn_cast<NameLoc>(loc))
+    return n.getName().str();
+  if (auto f = dyn_cast<FusedLoc>(loc))
+    for (Location l : f.getLocations())
+      if (auto n = dyn_cast<NameLoc>(l))
+        return n.getName().str();
+  return "";
+}
+
+} // namespace
+
+bool exportArtifact(ModuleOp module, const std::string &path, const ExportOptions &options,
+                    std::string &report, std::string &error) {
+  func::FuncOp func;
+  module.walk([&](func::FuncOp f) {
+    if (!func || f.getName() == "main")
+      func = f;
+  });
+  if (!func || func.isExternal()) {
+    error = "the module has no graph function to export";
+    return false;
+  }
+  if (!llvm::hasSingleElement(func.getBody())) {
+    error = "graphs with more than one block cannot be exported yet";
+    return false;
+  }
+  artifact::Graph g;
+  std::deque<std::string> weightStorage; // stable addresses for writeData
+  llvm::DenseMap<Value, int32_t> ids;
+  auto addValue = [&](Value v, const std::string &name) -> int32_t {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    artifact::Value av;
+    av.name = name;
+    av.dtype = type ? dtypeOf(type.getElementType()) : 0;
+    if (type)
+      for (int64_t d : type.getShape())
+        av.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+    g.values.push_back(std::move(av));
+    int32_t id = int32_t(g.values.size() - 1);
+    ids[v] = id;
+    return id;
+  };
+  auto checkType = [&](Value v, const std::string &what) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type || !dtypeOf(type.getElementType())) {
+      error = what + " has type " + [&] {
+        std::string s;
+        llvm::raw_string_ostream os(s);
+        v.getType().print(os);
+        return s;
+      }() + ", which the artifact cannot hold (unranked or unsupported element type)";
+      return false;
+    }
+    return true;
+  };
+
+  for (BlockArgument arg : func.getArguments()) {
+    auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "kiln.name");
+    std::string n = name ? name.str() : "input" + std::to_string(arg.getArgNumber());
+    if (!checkType(arg, "input '" + n + "'"))
+      return false;
+    int32_t id = addValue(arg, n);
+    if (auto dims = func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "kiln.dim_names"))
+      for (Attribute a : dims)
+        g.values[id].dimNames.push_back(cast<StringAttr>(a).str());
+    g.inputs.push_back(id);
+  }
+
+  int counter = 0;
+  for (Operation &op : func.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+        int32_t id = ids.lookup(v);
+        auto name = func.getResultAttrOfType<StringAttr>(i, "kiln.name");
+        if (name && g.values[id].name.rfind("%", 0) == 0)
+          g.values[id].name = name.str();
+        if (auto dims = func.getResultAttrOfType<ArrayAttr>(i, "kiln.dim_names"))
+          if (g.values[id].dimNames.empty())
+            for (Attribute a : dims)
+              g.values[id].dimNames.push_back(cast<StringAttr>(a).str());
+        g.outputs.push_back(id);
+      }
+      continue;
+    }
+    if (!isa<KilnDialect>(op.getDialect())) {
+      error = "op '" + op.getName().getStringRef().str() + "' is not a kiln op";
+      return false;
+    }
+    std::string nodeName = locName(op.getLoc());
+    if (auto c = dyn_cast<ConstantOp>(op)) {
+      std::string name = nodeName.empty() ? "const" + std::to_string(counter++) : nodeName;
+      if (!checkType(c.getResult(), "constant '" + name + "'"))
+        return false;
+      weightStorage.emplace_back();
+      if (!constantBytes(c.getValue(), weightStorage.back())) {
+        error = "constant '" + name + "' has no readable data";
+        return false;
+      }
+      int32_t id = addValue(c.getResult(), name);
+      auto &v = g.values[id];
+      v.isWeight = true;
+      v.weightSize = weightStorage.back().size();
+      v.writeData = weightStorage.back().data();
+      continue;
+    }
+    artifact::Node node;
+    node.op = op.getName().stripDialect().str();
+    node.name = nodeName.empty() ? node.op + "_" + std::to_string(g.nodes.size()) : nodeName;
+    for (Value in : op.getOperands()) {
+      auto it = ids.find(in);
+      if (it == ids.end()) {
+        error = "node '" + node.name + "' uses a value defined outside the graph";
+        return false;
+      }
+      node.inputs.push_back(it->second);
+    }
+    for (auto [i, r] : llvm::enumerate(op.getResults())) {
+      std::string name = "%" + node.name + (op.getNumResults() > 1 ? ":" + std::to_string(i) : "");
+      if (!checkType(r, "result of node '" + node.name + "' (" + node.op + ")"))
+        return false;
+      node.outputs.push_back(addValue(r, name));
+    }
+    for (NamedAttribute na : op.getAttrDictionary()) {
+      artifact::Attr a;
+      if (!convertAttr(na, a, error)) {
+        error = "node '" + node.name + "': " + error;
+        return false;
+      }
+      node.attrs.push_back(std::move(a));
+    }
+    g.nodes.push_back(std::move(node));
+  }
+  // Internal value names lose their '%' marker.
+  for (auto &v : g.values)
+    if (v.name.rfind("%", 0) == 0)
+      v.name = v.name.substr(1);
+
+  // Partition across the plugins.
+  PluginHost::Options ho;
+  ho.searchPaths = options.pluginPaths;
+  PluginHost host(ho);
+  std::vector<Plugin *> plugins;
+  if (options.targets.empty()) {
+    host.discover();
+    for (auto &p : host.plugins())
+      plugins.push_back(p.get());
+    std::stable_sort(plugins.begin(), plugins.end(),
+                     [](Plugin *a, Plugin *b) { return a->priority() > b->priority(); });
+  } else {
+    for (const std::string &t : options.targets) {
+      Plugin *p = host.get(t, error);
+      if (!p)
+        return false;
+      plugins.push_back(p);
+    }
+  }
+  if (plugins.empty()) {
+    error = "no backend plugin found (searched:";
+    for (auto &d : host.searchPath())
+      error += " " + d;
+    error += ")";
+    for (auto &d : host.diagnostics())
+      error += "; " + d;
+    return false;
+  }
+  PartitionOptions po;
+  po.allowFallback = options.allowFallback;
+  PartitionReport pr;
+  auto weightData = [&](int32_t v) { return g.values[v].writeData; };
+  if (!g.nodes.empty() && !partitionGraph(g, plugins, weightData, po, pr, error))
+    return false;
+  report = pr.format(g);
+
+  artifact::Metadata meta;
+  meta.kilnVersion = "0.1.0";
+  meta.createdUnix = int64_t(std::time(nullptr));
+  if (auto src = module->getAttrOfType<StringAttr>("kiln.source")) {
+    meta.sourceName = src.str();
+    std::string err;
+    if (auto f = MappedFile::open(src.str(), &err))
+      meta.sourceSha256 = sha256Hex(f->data(), f->size());
+  }
+  if (auto p = module->getAttrOfType<StringAttr>("kiln.onnx.producer"))
+    meta.producer = p.str();
+  meta.modelVersion = options.modelVersion;
+  meta.labels = options.labels;
+  meta.properties = options.properties;
+  for (Plugin *p : plugins)
+    meta.plugins.push_back(p->name() + " " + (p->api().version ? p->api().version : ""));
+#if defined(__x86_64__)
+  meta.isa = "x86_64";
+#elif defined(__aarch64__)
+  meta.isa = "aarch64";
+#endif
+  return artifact::writeArtifact(path, meta, g, error);
+}
+
+} // namespace kiln

@@ -1,0 +1,563 @@
+//===- Artifact.cpp - the .kiln artifact: writer and verifying reader -----===//
+#include "kiln/runtime/Artifact.h"
+#include "kiln/support/Checksum.h"
+#include "kiln/support/MappedFile.h"
+#include "kiln/support/Wire.h"
+
+#include <cstdio>
+#include <cstring>
+#include <set>
+
+namespace kiln::artifact {
+
+size_t dtypeSize(int32_t dtype) {
+  switch (dtype) {
+  case 1: case 6: case 12: return 4;     // f32 i32 u32
+  case 2: case 3: case 9: return 1;      // u8 i8 bool
+  case 4: case 5: case 10: case 16: return 2; // u16 i16 f16 bf16
+  case 7: case 11: case 13: return 8;    // i64 f64 u64
+  default: return 0;
+  }
+}
+
+const char *dtypeName(int32_t dtype) {
+  switch (dtype) {
+  case 1: return "f32";
+  case 2: return "u8";
+  case 3: return "i8";
+  case 4: return "u16";
+  case 5: return "i16";
+  case 6: return "i32";
+  case 7: return "i64";
+  case 9: return "bool";
+  case 10: return "f16";
+  case 11: return "f64";
+  case 12: return "u32";
+  case 13: return "u64";
+  case 16: return "bf16";
+  default: return "unknown";
+  }
+}
+
+namespace {
+
+void put32(std::string &s, size_t at, uint32_t v) { std::memcpy(&s[at], &v, 4); }
+void put64(std::string &s, size_t at, uint64_t v) { std::memcpy(&s[at], &v, 8); }
+uint32_t get32(const uint8_t *p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+uint64_t get64(const uint8_t *p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+uint64_t alignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+std::string encodeMetadata(const Metadata &m) {
+  wire::Writer w;
+  w.bytes(1, m.kilnVersion);
+  w.i64(2, m.createdUnix);
+  w.bytes(3, m.sourceName);
+  w.bytes(4, m.sourceSha256);
+  w.bytes(5, m.producer);
+  w.bytes(6, m.modelVersion);
+  for (auto &l : m.labels)
+    w.bytes(7, l);
+  for (auto &[k, v] : m.properties) {
+    wire::Writer kv;
+    kv.bytes(1, k);
+    kv.bytes(2, v);
+    w.bytes(8, kv.out);
+  }
+  for (auto &p : m.plugins)
+    w.bytes(9, p);
+  w.bytes(10, m.isa);
+  return w.out;
+}
+
+std::vector<int64_t> toI64(const std::vector<int32_t> &v) { return {v.begin(), v.end()}; }
+
+std::string encodeGraph(const Graph &g) {
+  wire::Writer w;
+  for (auto &v : g.values) {
+    wire::Writer vw;
+    vw.bytes(1, v.name);
+    vw.i64(2, v.dtype);
+    vw.packed(3, v.shape);
+    for (auto &d : v.dimNames)
+      vw.bytes(4, d);
+    if (v.isWeight) {
+      wire::Writer ww;
+      ww.u64(1, v.weightOffset);
+      ww.u64(2, v.weightSize);
+      ww.u64(3, v.weightCrc);
+      vw.bytes(5, ww.out);
+    }
+    w.bytes(1, vw.out);
+  }
+  for (auto &n : g.nodes) {
+    wire::Writer nw;
+    nw.bytes(1, n.op);
+    nw.bytes(2, n.name);
+    nw.packed(3, toI64(n.inputs));
+    nw.packed(4, toI64(n.outputs));
+    for (auto &a : n.attrs) {
+      wire::Writer aw;
+      aw.bytes(1, a.name);
+      aw.i64(2, a.kind);
+      aw.i64(3, a.i);
+      aw.f64(4, a.f);
+      aw.bytes(5, a.s);
+      aw.packed(6, a.ints);
+      aw.packedF64(7, a.floats);
+      nw.bytes(5, aw.out);
+    }
+    nw.i64(6, n.partition);
+    w.bytes(2, nw.out);
+  }
+  w.packed(3, toI64(g.inputs));
+  w.packed(4, toI64(g.outputs));
+  for (auto &p : g.partitions) {
+    wire::Writer pw;
+    pw.bytes(1, p.plugin);
+    pw.packed(2, toI64(p.nodes));
+    pw.packed(3, toI64(p.inputs));
+    pw.packed(4, toI64(p.outputs));
+    pw.bytes(5, p.compiled);
+    w.bytes(5, pw.out);
+  }
+  return w.out;
+}
+
+} // namespace
+
+bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &graphIn,
+                   std::string &error) {
+  Graph graph = graphIn;
+  // Lay out the weights: each 64-byte aligned within the section.
+  uint64_t weightsSize = 0;
+  for (auto &v : graph.values) {
+    if (!v.isWeight)
+      continue;
+    weightsSize = alignUp(weightsSize, kWeightAlignment);
+    v.weightOffset = weightsSize;
+    v.weightCrc = crc32c(v.writeData, v.weightSize);
+    weightsSize += v.weightSize;
+  }
+  std::string metaBytes = encodeMetadata(meta);
+  std::string graphBytes = encodeGraph(graph);
+
+  struct Entry {
+    SectionKind kind;
+    uint64_t offset, size;
+    uint32_t crc;
+  };
+  std::vector<Entry> entries;
+  uint64_t offset = kHeaderSize;
+  entries.push_back({SectionKind::Metadata, offset, metaBytes.size(),
+                     crc32c(metaBytes.data(), metaBytes.size())});
+  offset += metaBytes.size();
+  entries.push_back({SectionKind::Graph, offset, graphBytes.size(),
+                     crc32c(graphBytes.data(), graphBytes.size())});
+  offset += graphBytes.size();
+  uint64_t weightsOffset = alignUp(offset, kWeightAlignment);
+  entries.push_back({SectionKind::Weights, weightsOffset, weightsSize, 0});
+  uint64_t tableOffset = alignUp(weightsOffset + weightsSize, 8);
+  uint64_t fileSize = tableOffset + entries.size() * kSectionEntrySize;
+
+  std::string table(entries.size() * kSectionEntrySize, '\0');
+  for (size_t i = 0; i < entries.size(); ++i) {
+    size_t at = i * kSectionEntrySize;
+    put32(table, at, uint32_t(entries[i].kind));
+    put32(table, at + 4, entries[i].kind == SectionKind::Weights ? 1u : 0u); // per-item CRCs
+    put64(table, at + 8, entries[i].offset);
+    put64(table, at + 16, entries[i].size);
+    put32(table, at + 24, entries[i].crc);
+  }
+  std::string header(kHeaderSize, '\0');
+  std::memcpy(&header[0], kMagic, 8);
+  put32(header, 8, kFormatMajor);
+  put32(header, 12, kFormatMinor);
+  put64(header, 16, 0);
+  put64(header, 24, fileSize);
+  put64(header, 32, tableOffset);
+  put32(header, 40, uint32_t(entries.size()));
+  put32(header, 44, crc32c(table.data(), table.size()));
+  put32(header, 48, crc32c(header.data(), 48));
+
+  FILE *f = std::fopen(path.c_str(), "wb");
+  if (!f) {
+    error = "cannot write " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  auto write = [&](const void *p, size_t n) { return std::fwrite(p, 1, n, f) == n; };
+  auto pad = [&](uint64_t to) {
+    long pos = std::ftell(f);
+    std::string zeros(size_t(to - uint64_t(pos)), '\0');
+    return write(zeros.data(), zeros.size());
+  };
+  bool ok = write(header.data(), header.size()) && write(metaBytes.data(), metaBytes.size()) &&
+            write(graphBytes.data(), graphBytes.size()) && pad(weightsOffset);
+  for (auto &v : graph.values) {
+    if (!ok || !v.isWeight)
+      continue;
+    ok = pad(weightsOffset + v.weightOffset) && write(v.writeData, v.weightSize);
+  }
+  ok = ok && pad(tableOffset) && write(table.data(), table.size());
+  if (std::fclose(f) != 0)
+    ok = false;
+  if (!ok) {
+    error = "cannot write " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Reading
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+bool decodeMetadata(std::string_view bytes, Metadata &m, std::string &error) {
+  wire::Reader r(bytes);
+  while (r.next()) {
+    switch (r.field) {
+    case 1: if (r.is(wire::Bytes)) m.kilnVersion = r.data; break;
+    case 2: if (r.is(wire::Varint)) m.createdUnix = int64_t(r.value); break;
+    case 3: if (r.is(wire::Bytes)) m.sourceName = r.data; break;
+    case 4: if (r.is(wire::Bytes)) m.sourceSha256 = r.data; break;
+    case 5: if (r.is(wire::Bytes)) m.producer = r.data; break;
+    case 6: if (r.is(wire::Bytes)) m.modelVersion = r.data; break;
+    case 7: if (r.is(wire::Bytes)) m.labels.emplace_back(r.data); break;
+    case 8:
+      if (r.is(wire::Bytes)) {
+        wire::Reader kv(r.data);
+        std::pair<std::string, std::string> p;
+        while (kv.next())
+          if (kv.type == wire::Bytes)
+            (kv.field == 1 ? p.first : p.second) = kv.data;
+        if (!kv.error.empty())
+          r.fail("metadata property: " + kv.error);
+        m.properties.push_back(p);
+      }
+      break;
+    case 9: if (r.is(wire::Bytes)) m.plugins.emplace_back(r.data); break;
+    case 10: if (r.is(wire::Bytes)) m.isa = r.data; break;
+    default: break; // a newer writer's field
+    }
+  }
+  if (!r.error.empty()) {
+    error = "metadata section: " + r.error;
+    return false;
+  }
+  return true;
+}
+
+bool appendI32(wire::Reader &r, std::vector<int32_t> &out) {
+  std::vector<int64_t> v;
+  if (!r.appendInts(v))
+    return false;
+  for (int64_t x : v) {
+    if (x < INT32_MIN || x > INT32_MAX)
+      return r.fail("index " + std::to_string(x) + " out of range");
+    out.push_back(int32_t(x));
+  }
+  return true;
+}
+
+bool decodeGraph(std::string_view bytes, Graph &g, std::string &error) {
+  wire::Reader r(bytes);
+  while (r.next()) {
+    if (r.field == 1 && r.is(wire::Bytes)) {
+      Value v;
+      wire::Reader vr(r.data);
+      while (vr.next()) {
+        switch (vr.field) {
+        case 1: if (vr.is(wire::Bytes)) v.name = vr.data; break;
+        case 2: if (vr.is(wire::Varint)) v.dtype = int32_t(vr.value); break;
+        case 3: vr.appendInts(v.shape); break;
+        case 4: if (vr.is(wire::Bytes)) v.dimNames.emplace_back(vr.data); break;
+        case 5:
+          if (vr.is(wire::Bytes)) {
+            v.isWeight = true;
+            wire::Reader wr(vr.data);
+            while (wr.next()) {
+              if (!wr.is(wire::Varint))
+                break;
+              if (wr.field == 1) v.weightOffset = wr.value;
+              else if (wr.field == 2) v.weightSize = wr.value;
+              else if (wr.field == 3) v.weightCrc = uint32_t(wr.value);
+            }
+            if (!wr.error.empty())
+              vr.fail("weight reference: " + wr.error);
+          }
+          break;
+        default: break;
+        }
+      }
+      if (!vr.error.empty())
+        r.fail("value " + std::to_string(g.values.size()) + ": " + vr.error);
+      g.values.push_back(std::move(v));
+    } else if (r.field == 2 && r.is(wire::Bytes)) {
+      Node n;
+      wire::Reader nr(r.data);
+      while (nr.next()) {
+        switch (nr.field) {
+        case 1: if (nr.is(wire::Bytes)) n.op = nr.data; break;
+        case 2: if (nr.is(wire::Bytes)) n.name = nr.data; break;
+        case 3: appendI32(nr, n.inputs); break;
+        case 4: appendI32(nr, n.outputs); break;
+        case 5:
+          if (nr.is(wire::Bytes)) {
+            Attr a;
+            wire::Reader ar(nr.data);
+            while (ar.next()) {
+              switch (ar.field) {
+              case 1: if (ar.is(wire::Bytes)) a.name = ar.data; break;
+              case 2: if (ar.is(wire::Varint)) a.kind = Attr::Kind(int32_t(ar.value)); break;
+              case 3: if (ar.is(wire::Varint)) a.i = int64_t(ar.value); break;
+              case 4: if (ar.is(wire::Fixed64)) a.f = ar.asDouble(); break;
+              case 5: if (ar.is(wire::Bytes)) a.s = ar.data; break;
+              case 6: ar.appendInts(a.ints); break;
+              case 7: ar.appendDoubles(a.floats); break;
+              default: break;
+              }
+            }
+            if (!ar.error.empty())
+              nr.fail("attribute '" + a.name + "': " + ar.error);
+            n.attrs.push_back(std::move(a));
+          }
+          break;
+        case 6: if (nr.is(wire::Varint)) n.partition = int32_t(nr.value); break;
+        default: break;
+        }
+      }
+      if (!nr.error.empty())
+        r.fail("node " + std::to_string(g.nodes.size()) + ": " + nr.error);
+      g.nodes.push_back(std::move(n));
+    } else if (r.field == 3) {
+      appendI32(r, g.inputs);
+    } else if (r.field == 4) {
+      appendI32(r, g.outputs);
+    } else if (r.field == 5 && r.is(wire::Bytes)) {
+      Partition p;
+      wire::Reader pr(r.data);
+      while (pr.next()) {
+        switch (pr.field) {
+        case 1: if (pr.is(wire::Bytes)) p.plugin = pr.data; break;
+        case 2: appendI32(pr, p.nodes); break;
+        case 3: appendI32(pr, p.inputs); break;
+        case 4: appendI32(pr, p.outputs); break;
+        case 5: if (pr.is(wire::Bytes)) p.compiled = pr.data; break;
+        default: break;
+        }
+      }
+      if (!pr.error.empty())
+        r.fail("partition " + std::to_string(g.partitions.size()) + ": " + pr.error);
+      g.partitions.push_back(std::move(p));
+    }
+  }
+  if (!r.error.empty()) {
+    error = "graph section: " + r.error;
+    return false;
+  }
+  return true;
+}
+
+/// Structural checks: indices in range, weights inside the section, each
+/// value defined once, every node input defined before the node (which also
+/// rules out cycles).
+bool validateGraph(const Graph &g, uint64_t weightsSize, std::string &error) {
+  int32_t nv = int32_t(g.values.size());
+  auto bad = [&](const std::string &msg) {
+    error = "graph: " + msg;
+    return false;
+  };
+  std::vector<char> defined(g.values.size(), 0);
+  for (int32_t i = 0; i < nv; ++i) {
+    const Value &v = g.values[i];
+    if (dtypeSize(v.dtype) == 0)
+      return bad("value '" + v.name + "' has unknown dtype " + std::to_string(v.dtype));
+    if (v.shape.size() > 64)
+      return bad("value '" + v.name + "' has rank " + std::to_string(v.shape.size()));
+    for (int64_t d : v.shape)
+      if (d < -1)
+        return bad("value '" + v.name + "' has invalid dim " + std::to_string(d));
+    if (!v.dimNames.empty() && v.dimNames.size() != v.shape.size())
+      return bad("value '" + v.name + "' has " + std::to_string(v.dimNames.size()) +
+                 " dim names for rank " + std::to_string(v.shape.size()));
+    if (v.isWeight) {
+      uint64_t n = 1;
+      for (int64_t d : v.shape) {
+        if (d < 0)
+          return bad("weight '" + v.name + "' has a dynamic dim");
+        if (d != 0 && n > UINT64_MAX / uint64_t(d))
+          return bad("weight '" + v.name + "' has an absurd shape");
+        n *= uint64_t(d);
+      }
+      if (n > UINT64_MAX / 8 || n * dtypeSize(v.dtype) != v.weightSize)
+        return bad("weight '" + v.name + "' holds " + std::to_string(v.weightSize) +
+                   " bytes but its shape needs " + std::to_string(n * dtypeSize(v.dtype)));
+      if (v.weightOffset % kWeightAlignment != 0)
+        return bad("weight '" + v.name + "' is not 64-byte aligned");
+      if (v.weightOffset > weightsSize || v.weightSize > weightsSize - v.weightOffset)
+        return bad("weight '" + v.name + "' lies past the end of the weights section");
+      defined[i] = 1;
+    }
+  }
+  for (int32_t in : g.inputs) {
+    if (in < 0 || in >= nv)
+      return bad("graph input index " + std::to_string(in) + " out of range");
+    if (defined[in])
+      return bad("graph input '" + g.values[in].name + "' is defined twice");
+    defined[in] = 1;
+  }
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    const Node &n = g.nodes[k];
+    std::string where = "node " + std::to_string(k) + " ('" + n.name + "', " + n.op + ")";
+    if (n.op.empty())
+      return bad(where + " has no op");
+    for (int32_t in : n.inputs) {
+      if (in == -1)
+        continue;
+      if (in < 0 || in >= nv)
+        return bad(where + " has input index " + std::to_string(in) + " out of range");
+      if (!defined[in])
+        return bad(where + " uses '" + g.values[in].name +
+                   "' before it is defined (dangling input or cycle)");
+    }
+    for (int32_t out : n.outputs) {
+      if (out < 0 || out >= nv)
+        return bad(where + " has output index " + std::to_string(out) + " out of range");
+      if (defined[out])
+        return bad(where + " redefines '" + g.values[out].name + "'");
+      defined[out] = 1;
+    }
+    if (n.partition < 0 || (size_t)n.partition >= std::max<size_t>(g.partitions.size(), 1))
+      return bad(where + " belongs to partition " + std::to_string(n.partition) +
+                 " which does not exist");
+  }
+  for (int32_t out : g.outputs)
+    if (out < 0 || out >= nv || !defined[out])
+      return bad("graph output index " + std::to_string(out) + " is not defined");
+  for (size_t p = 0; p < g.partitions.size(); ++p) {
+    for (int32_t n : g.partitions[p].nodes)
+      if (n < 0 || (size_t)n >= g.nodes.size())
+        return bad("partition " + std::to_string(p) + " names node " + std::to_string(n) +
+                   " which does not exist");
+    for (auto *list : {&g.partitions[p].inputs, &g.partitions[p].outputs})
+      for (int32_t v : *list)
+        if (v < 0 || v >= nv)
+          return bad("partition " + std::to_string(p) + " names value " + std::to_string(v) +
+                     " which does not exist");
+  }
+  return true;
+}
+
+} // namespace
+
+Artifact::~Artifact() = default;
+uint64_t Artifact::fileSize() const { return file_->size(); }
+const std::string &Artifact::path() const { return file_->path(); }
+
+const void *Artifact::weightData(int32_t value) const {
+  const Value &v = graph_.values.at(size_t(value));
+  return v.isWeight ? weights_ + v.weightOffset : nullptr;
+}
+
+bool Artifact::verifyWeights(std::string &error) const {
+  for (const Value &v : graph_.values) {
+    if (!v.isWeight)
+      continue;
+    if (crc32c(weights_ + v.weightOffset, v.weightSize) != v.weightCrc) {
+      error = path() + ": weight '" + v.name + "' fails its checksum (corrupt file)";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::unique_ptr<Artifact> Artifact::open(const std::string &path, std::string &error,
+                                         const Options &options) {
+  std::string err;
+  auto file = MappedFile::open(path, &err);
+  if (!file) {
+    error = err;
+    return nullptr;
+  }
+  const uint8_t *p = file->data();
+  uint64_t size = file->size();
+  auto fail = [&](const std::string &msg) -> std::unique_ptr<Artifact> {
+    error = path + ": " + msg;
+    return nullptr;
+  };
+  if (size < kHeaderSize)
+    return fail("not a kiln artifact (only " + std::to_string(size) + " bytes)");
+  if (std::memcmp(p, kMagic, 8) != 0)
+    return fail("not a kiln artifact (bad magic)");
+  uint32_t major = get32(p + 8), minor = get32(p + 12);
+  if (crc32c(p, 48) != get32(p + 48))
+    return fail("header checksum mismatch (corrupt file)");
+  if (major != kFormatMajor)
+    return fail("format version " + std::to_string(major) + "." + std::to_string(minor) +
+                " is not supported by this runtime (it reads " + std::to_string(kFormatMajor) +
+                ".x)");
+  uint64_t declared = get64(p + 24);
+  if (declared != size)
+    return fail("truncated or padded: the header says " + std::to_string(declared) +
+                " bytes, the file has " + std::to_string(size));
+  uint64_t tableOffset = get64(p + 32);
+  uint32_t count = get32(p + 40);
+  if (count > 1024 || tableOffset > size || uint64_t(count) * kSectionEntrySize > size - tableOffset)
+    return fail("section table lies past the end of the file");
+  if (crc32c(p + tableOffset, count * kSectionEntrySize) != get32(p + 44))
+    return fail("section table checksum mismatch (corrupt file)");
+
+  std::unique_ptr<Artifact> a(new Artifact());
+  a->major_ = major;
+  a->minor_ = minor;
+  std::string_view metaBytes, graphBytes;
+  bool haveMeta = false, haveGraph = false, haveWeights = false;
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint8_t *e = p + tableOffset + i * kSectionEntrySize;
+    uint32_t kind = get32(e);
+    uint64_t off = get64(e + 8), len = get64(e + 16);
+    uint32_t crc = get32(e + 24);
+    if (off > size || len > size - off)
+      return fail("section " + std::to_string(i) + " lies past the end of the file");
+    std::string_view bytes(reinterpret_cast<const char *>(p + off), len);
+    switch (SectionKind(kind)) {
+    case SectionKind::Metadata:
+    case SectionKind::Graph:
+      if (crc32c(bytes.data(), bytes.size()) != crc)
+        return fail(std::string(kind == 1 ? "metadata" : "graph") +
+                    " section checksum mismatch (corrupt file)");
+      (kind == 1 ? metaBytes : graphBytes) = bytes;
+      (kind == 1 ? haveMeta : haveGraph) = true;
+      break;
+    case SectionKind::Weights:
+      if (off % kWeightAlignment != 0)
+        return fail("weights section is not 64-byte aligned");
+      a->weights_ = p + off;
+      a->weightsSize_ = len;
+      haveWeights = true;
+      break;
+    default:
+      break; // sections of newer minor versions are ignored
+    }
+  }
+  if (!haveMeta || !haveGraph || !haveWeights)
+    return fail("a required section (metadata, graph or weights) is missing");
+  if (!decodeMetadata(metaBytes, a->meta_, err) || !decodeGraph(graphBytes, a->graph_, err) ||
+      !validateGraph(a->graph_, a->weightsSize_, err))
+    return fail(err);
+  a->file_ = std::move(file);
+  if (options.verifyWeights && !a->verifyWeights(error))
+    return nullptr;
+  return a;
+}
+
+} // namespace kiln::artifact

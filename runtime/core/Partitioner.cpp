@@ -1,0 +1,99 @@
+//===- Partitioner.cpp - assign nodes to backend plugins ------------------===//
+#include "kiln/runtime/Partitioner.h"
+#include "kiln/runtime/CGraph.h"
+
+#include <set>
+
+namespace kiln {
+
+void computePartitionBoundaries(artifact::Graph &g) {
+  std::vector<int32_t> producer(g.values.size(), -1); // partition defining each value
+  for (size_t p = 0; p < g.partitions.size(); ++p)
+    for (int32_t n : g.partitions[p].nodes)
+      for (int32_t v : g.nodes[n].outputs)
+        producer[v] = int32_t(p);
+  std::vector<std::set<int32_t>> inputs(g.partitions.size()), outputs(g.partitions.size());
+  for (size_t p = 0; p < g.partitions.size(); ++p)
+    for (int32_t n : g.partitions[p].nodes)
+      for (int32_t v : g.nodes[n].inputs) {
+        if (v < 0 || g.values[v].isWeight || producer[v] == int32_t(p))
+          continue;
+        inputs[p].insert(v);
+        if (producer[v] >= 0)
+          outputs[producer[v]].insert(v);
+      }
+  for (int32_t v : g.outputs)
+    if (producer[v] >= 0)
+      outputs[producer[v]].insert(v);
+  for (size_t p = 0; p < g.partitions.size(); ++p) {
+    g.partitions[p].inputs.assign(inputs[p].begin(), inputs[p].end());
+    g.partitions[p].outputs.assign(outputs[p].begin(), outputs[p].end());
+  }
+}
+
+bool partitionGraph(artifact::Graph &g, const std::vector<Plugin *> &plugins,
+                    const std::function<const void *(int32_t)> &weightData,
+                    const PartitionOptions &options, PartitionReport &report, std::string &error) {
+  if (plugins.empty()) {
+    error = "no backend plugin to run the model on";
+    return false;
+  }
+  CGraph cg(g, weightData);
+  size_t n = g.nodes.size();
+  std::vector<int32_t> owner(n, -1);
+  std::vector<std::string> notes(n);
+  size_t asked = options.allowFallback ? plugins.size() : 1;
+  for (size_t k = 0; k < asked; ++k) {
+    Plugin *p = plugins[k];
+    std::vector<int32_t> supported(n, 0);
+    std::vector<float> cost(n, 0.f);
+    if (p->api().query(p->instance(), cg.get(), supported.data(), cost.data()) != KILN_OK) {
+      error = "plugin '" + p->name() + "' failed to query the graph: " + p->lastError();
+      return false;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (owner[i] >= 0)
+        continue;
+      if (supported[i])
+        owner[i] = int32_t(k);
+      else
+        notes[i] += (notes[i].empty() ? "" : "; ") + ("not supported by " + p->name());
+    }
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (owner[i] < 0) {
+      error = "node '" + g.nodes[i].name + "' (" + g.nodes[i].op + ") is not supported by " +
+              (options.allowFallback ? "any loaded plugin" : "plugin '" + plugins[0]->name() +
+                                                                 "' and fallback is disabled") +
+              " (" + notes[i] + ")";
+      return false;
+    }
+  g.partitions.clear();
+  for (size_t i = 0; i < n; ++i) {
+    const std::string &name = plugins[owner[i]]->name();
+    if (g.partitions.empty() || g.partitions.back().plugin != name) {
+      g.partitions.emplace_back();
+      g.partitions.back().plugin = name;
+    }
+    g.partitions.back().nodes.push_back(int32_t(i));
+    g.nodes[i].partition = int32_t(g.partitions.size() - 1);
+    report.nodes.push_back({int32_t(i), name, owner[i] == 0 ? "" : notes[i]});
+  }
+  computePartitionBoundaries(g);
+  return true;
+}
+
+std::string PartitionReport::format(const artifact::Graph &g) const {
+  std::string s;
+  for (const Entry &e : nodes) {
+    const auto &node = g.nodes[e.node];
+    s += "  " + (node.name.empty() ? std::string("<unnamed>") : node.name) + " (" + node.op +
+         ") -> " + e.plugin;
+    if (!e.note.empty())
+      s += "  [fell back: " + e.note + "]";
+    s += "\n";
+  }
+  return s;
+}
+
+} // namespace kiln

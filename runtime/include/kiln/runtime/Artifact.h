@@ -1,0 +1,137 @@
+//===- Artifact.h - the .kiln artifact: format, writer, reader --*- C++ -*-===//
+//
+// A .kiln file is a compiled model: a fixed header, a section table, and
+// sections for metadata, the executable graph, the weights (each 64-byte
+// aligned, used in place from the memory-mapped file) and plugin data. The
+// format is specified in docs/artifact-format.md. Everything here is
+// MLIR-free: the compiler fills a Graph and calls writeArtifact; the runtime
+// opens the file with Artifact::open.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_RUNTIME_ARTIFACT_H
+#define KILN_RUNTIME_ARTIFACT_H
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+class MappedFile;
+
+namespace artifact {
+
+constexpr char kMagic[8] = {'\x89', 'K', 'I', 'L', 'N', '\r', '\n', '\x1a'};
+constexpr uint32_t kFormatMajor = 1;
+constexpr uint32_t kFormatMinor = 0;
+constexpr uint64_t kWeightAlignment = 64;
+constexpr size_t kHeaderSize = 64;
+constexpr size_t kSectionEntrySize = 32;
+
+enum class SectionKind : uint32_t { Metadata = 1, Graph = 2, Weights = 3, PluginData = 4 };
+
+/// Element types: kiln_dtype (ONNX numbering).
+size_t dtypeSize(int32_t dtype);
+const char *dtypeName(int32_t dtype);
+
+struct Attr {
+  enum Kind : int32_t { Int = 1, Float = 2, String = 3, Ints = 4, Floats = 5, DType = 6, Tensor = 7 };
+  std::string name;
+  Kind kind = Int;
+  int64_t i = 0;
+  double f = 0;
+  std::string s; // String; Tensor: the raw bytes
+  std::vector<int64_t> ints; // Ints; Tensor: the shape
+  std::vector<double> floats;
+};
+
+struct Value {
+  std::string name;
+  int32_t dtype = 0;
+  std::vector<int64_t> shape; // -1: dynamic
+  std::vector<std::string> dimNames; // empty, or one per dim ("" = unnamed)
+  // Weights: where the bytes are in the weights section.
+  bool isWeight = false;
+  uint64_t weightOffset = 0, weightSize = 0;
+  uint32_t weightCrc = 0;
+  // Writer side only: the bytes to store.
+  const void *writeData = nullptr;
+};
+
+struct Node {
+  std::string op; // "conv", without "kiln."
+  std::string name;
+  std::vector<int32_t> inputs; // -1: absent optional input
+  std::vector<int32_t> outputs;
+  std::vector<Attr> attrs;
+  int32_t partition = 0;
+};
+
+struct Partition {
+  std::string plugin; // plugin name, e.g. "reference"
+  std::vector<int32_t> nodes, inputs, outputs;
+  std::string compiled; // optional plugin-serialized executable
+};
+
+struct Graph {
+  std::vector<Value> values;
+  std::vector<Node> nodes;
+  std::vector<int32_t> inputs, outputs;
+  std::vector<Partition> partitions;
+};
+
+struct Metadata {
+  std::string kilnVersion;
+  int64_t createdUnix = 0;
+  std::string sourceName, sourceSha256, producer, modelVersion;
+  std::vector<std::string> labels;
+  std::vector<std::pair<std::string, std::string>> properties; // --metadata k=v
+  std::vector<std::string> plugins;
+  std::string isa;
+};
+
+/// Writes the artifact to `path`; false with `error` on I/O failure.
+bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &graph,
+                   std::string &error);
+
+/// An opened, verified artifact. Weights point into the mapping.
+class Artifact {
+public:
+  struct Options {
+    bool verifyWeights = false; // check every weight's CRC at load
+  };
+  static std::unique_ptr<Artifact> open(const std::string &path, std::string &error,
+                                        const Options &options);
+  static std::unique_ptr<Artifact> open(const std::string &path, std::string &error) {
+    return open(path, error, Options());
+  }
+  ~Artifact();
+
+  const Metadata &metadata() const { return meta_; }
+  const Graph &graph() const { return graph_; }
+  uint32_t formatMajor() const { return major_; }
+  uint32_t formatMinor() const { return minor_; }
+  uint64_t fileSize() const;
+  const std::string &path() const;
+
+  /// The bytes of a weight value, in the mapped file (64-byte aligned).
+  const void *weightData(int32_t value) const;
+  /// Checks every weight's CRC; false with a message naming the first bad one.
+  bool verifyWeights(std::string &error) const;
+
+private:
+  Artifact() = default;
+  std::unique_ptr<MappedFile> file_;
+  Metadata meta_;
+  Graph graph_;
+  const uint8_t *weights_ = nullptr;
+  uint64_t weightsSize_ = 0;
+  uint32_t major_ = 0, minor_ = 0;
+};
+
+} // namespace artifact
+} // namespace kiln
+
+#endif // KILN_RUNTIME_ARTIFACT_H

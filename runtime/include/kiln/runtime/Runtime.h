@@ -1,0 +1,115 @@
+//===- Runtime.h - kiln's C++ runtime API -----------------------*- C++ -*-===//
+//
+//   kiln::Runtime rt;                          // finds the plugins
+//   auto model = rt.load("model.kiln", err);   // maps, verifies, compiles
+//   kiln::Session session(*model);
+//   std::vector<kiln::Tensor> outputs;
+//   session.run({{"input", tensor}}, outputs, err);
+//
+// No MLIR, no frontends: this links only kiln_support and the plugins it
+// loads at run time.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_RUNTIME_RUNTIME_H
+#define KILN_RUNTIME_RUNTIME_H
+
+#include "kiln/runtime/Artifact.h"
+#include "kiln/runtime/PluginHost.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+/// A host tensor: dtype (kiln_dtype), shape and bytes. Owns its memory
+/// unless it was made with Tensor::view.
+class Tensor {
+public:
+  Tensor() = default;
+  static Tensor allocate(int32_t dtype, std::vector<int64_t> shape);
+  static Tensor view(int32_t dtype, std::vector<int64_t> shape, void *data);
+
+  int32_t dtype() const { return dtype_; }
+  const std::vector<int64_t> &shape() const { return shape_; }
+  int64_t numElements() const;
+  size_t byteSize() const;
+  void *data() { return data_; }
+  const void *data() const { return data_; }
+  template <typename T> T *as() { return static_cast<T *>(data_); }
+  template <typename T> const T *as() const { return static_cast<const T *>(data_); }
+
+private:
+  int32_t dtype_ = 0;
+  std::vector<int64_t> shape_;
+  std::shared_ptr<void> owner_;
+  void *data_ = nullptr;
+};
+
+struct TensorSignature {
+  std::string name;
+  int32_t dtype = 0;
+  std::vector<int64_t> shape; // -1: dynamic
+  std::vector<std::string> dimNames;
+};
+
+class Runtime {
+public:
+  struct Options {
+    std::vector<std::string> pluginPaths; // searched before KILN_PLUGIN_PATH
+    int32_t numThreads = 0;               // 0: the plugins' choice
+  };
+  Runtime();
+  explicit Runtime(Options options);
+  ~Runtime();
+
+  struct LoadOptions {
+    bool verifyWeights = false;
+  };
+  /// Opens and verifies the artifact and compiles its partitions on their
+  /// plugins. Null with `error` naming the file and the problem.
+  std::unique_ptr<class Model> load(const std::string &path, std::string &error,
+                                    const LoadOptions &options);
+  std::unique_ptr<class Model> load(const std::string &path, std::string &error) {
+    return load(path, error, LoadOptions());
+  }
+  PluginHost &plugins() { return host_; }
+
+private:
+  PluginHost host_;
+};
+
+class Model {
+public:
+  ~Model();
+  const artifact::Artifact &artifact() const { return *artifact_; }
+  std::vector<TensorSignature> inputs() const;
+  std::vector<TensorSignature> outputs() const;
+  /// Plugin name per partition, for reports.
+  std::vector<std::string> partitionPlugins() const;
+
+private:
+  friend class Runtime;
+  friend class Session;
+  Model() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<artifact::Artifact> artifact_;
+};
+
+class Session {
+public:
+  explicit Session(const Model &model);
+  ~Session();
+  /// Runs the model. Inputs by name; outputs in the model's output order.
+  bool run(const std::map<std::string, Tensor> &inputs, std::vector<Tensor> &outputs,
+           std::string &error);
+
+private:
+  const Model &model_;
+};
+
+} // namespace kiln
+
+#endif // KILN_RUNTIME_RUNTIME_H
