@@ -81,6 +81,7 @@ std::unique_ptr<Plugin> Plugin::load(const std::string &path, const kiln_plugin_
             (api->last_error ? std::string(api->last_error(nullptr) ? api->last_error(nullptr) : "")
                              : std::string());
     plugin->api_ = nullptr;
+    dlclose(handle);
     return nullptr;
   }
   return plugin;

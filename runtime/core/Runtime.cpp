@@ -124,7 +124,8 @@ std::unique_ptr<Model> Runtime::load(const std::string &path, std::string &error
     kiln_partition cp = CGraph::partitionOf(part);
     kiln_executable exec = nullptr;
     kiln_status st;
-    if (!part.compiled.empty() && plugin->api().deserialize)
+    if (!part.compiled.empty() && KILN_HAS_FIELD(&plugin->api(), kiln_plugin_api, deserialize) &&
+        plugin->api().deserialize)
       st = plugin->api().deserialize(plugin->instance(), impl.cgraph->get(), &cp,
                                      part.compiled.data(), part.compiled.size(), &exec);
     else
@@ -285,7 +286,8 @@ bool Session::run(const std::map<std::string, Tensor> &inputs, std::vector<Tenso
     kiln_allocator allocator{sizeof(kiln_allocator), &alloc, &OutputAllocator::allocate};
     kiln_status st = api.execute(plugin->instance(), impl.execs[p], in.data(), int32_t(in.size()),
                                  out.data(), int32_t(out.size()), &allocator, nullptr);
-    if (st == KILN_OK && api.stream_synchronize)
+    if (st == KILN_OK && KILN_HAS_FIELD(&api, kiln_plugin_api, stream_synchronize) &&
+        api.stream_synchronize)
       st = api.stream_synchronize(plugin->instance(), nullptr);
     if (st != KILN_OK) {
       error = "plugin '" + plugin->name() + "' failed to run partition " + std::to_string(p) +

@@ -30,7 +30,8 @@
  *   api->executable_destroy, api->destroy
  * Errors: functions return a kiln_status; the message of the last error on
  * an instance is api->last_error(instance), owned by the plugin and valid
- * until the next call on that instance.
+ * until the next call on that instance. last_error(NULL) must be safe and
+ * gives the reason of the last failed create (or "").
  *
  *===----------------------------------------------------------------------===*/
 #ifndef KILN_PLUGIN_H
@@ -233,7 +234,10 @@ typedef struct kiln_plugin_api {
   void (*stream_destroy)(kiln_plugin plugin, kiln_stream stream);
   kiln_status (*stream_synchronize)(kiln_plugin plugin, kiln_stream stream);
 
-  /* Memory of a DEVICE plugin (NULL for HOST plugins). */
+  /* Memory of a DEVICE plugin (NULL for HOST plugins). Copies issued on
+     the NULL stream are complete when they return; on another stream they
+     are ordered on it. memory_free may be called while work that uses the
+     block is still queued: the plugin must wait or defer the release. */
   kiln_status (*memory_allocate)(kiln_plugin plugin, uint64_t bytes, void **out);
   void (*memory_free)(kiln_plugin plugin, void *data);
   kiln_status (*memory_copy_to_device)(kiln_plugin plugin, void *dst, const void *src,
