@@ -24,8 +24,11 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 run: configure
-	cmake --build $(BUILD) -j $(JOBS) --target kiln
-	$(BUILD)/bin/kiln compile $(EXAMPLE)/model.onnx --print-ir
+	cmake --build $(BUILD) -j $(JOBS) --target kiln kiln_plugin_reference
+	$(BUILD)/bin/kiln compile $(EXAMPLE)/model.onnx -o $(BUILD)/mnist_cnn.kiln --report \
+	    --labels $(EXAMPLE)/labels.txt --model-version 1.0
+	$(BUILD)/bin/kiln run $(BUILD)/mnist_cnn.kiln --input $(EXAMPLE)/input.npy --top-k 3 \
+	    --expect $(EXAMPLE)/expected_output.npy
 
 install: build
 	cmake --install $(BUILD)

@@ -70,6 +70,8 @@ void usage(llvm::raw_ostream &os) {
      << "  --output-dir DIR         write DIR/<output name>.npy per output\n"
      << "  --top-k N                print the N best classes (with labels)\n"
      << "  --verify-weights         check every weight's checksum at load\n"
+     << "  --expect NAME=FILE.npy   compare an output with a reference (exit 1 if off)\n"
+     << "  --rtol R --atol A        tolerances for --expect (default 1e-3, 1e-4)\n"
      << "  --plugin-path DIR        where to look for plugins first\n\n"
      << "exit codes: 0 success, 1 refused or failed, 2 bad command line\n";
 }
@@ -309,6 +311,8 @@ int run(int argc, char **argv) {
   std::vector<std::pair<std::string, std::string>> inputFiles;
   int topK = 0;
   bool randomInputs = false, verifyWeights = false;
+  std::vector<std::pair<std::string, std::string>> expectFiles;
+  double rtol = 1e-3, atol = 1e-4;
   unsigned seed = 0;
   kiln::Runtime::Options ro;
   for (int i = 0; i < argc; ++i) {
@@ -329,6 +333,17 @@ int run(int argc, char **argv) {
       seed = unsigned(std::strtoul(argv[++i], nullptr, 10));
     } else if (a == "--verify-weights")
       verifyWeights = true;
+    else if (a == "--expect" && i + 1 < argc) {
+      std::string v = argv[++i];
+      size_t eq = v.find('=');
+      if (eq == std::string::npos)
+        expectFiles.push_back({"", v});
+      else
+        expectFiles.push_back({v.substr(0, eq), v.substr(eq + 1)});
+    } else if (a == "--rtol" && i + 1 < argc)
+      rtol = std::atof(argv[++i]);
+    else if (a == "--atol" && i + 1 < argc)
+      atol = std::atof(argv[++i]);
     else if (a == "--plugin-path" && i + 1 < argc)
       ro.pluginPaths.push_back(argv[++i]);
     else if (a == "-h" || a == "--help") {
@@ -427,6 +442,41 @@ int run(int argc, char **argv) {
         if (size_t(c) < labels.size())
           llvm::outs() << " (" << labels[size_t(c)] << ")";
         llvm::outs() << " score " << llvm::format("%.6g", elementAsDouble(t, c)) << "\n";
+      }
+    }
+    for (auto &[ename, efile] : expectFiles) {
+      if (!(ename == outSigs[i].name || (ename.empty() && outputs.size() == 1)))
+        continue;
+      kiln::npy::Array ref;
+      if (!kiln::npy::read(efile, ref, error)) {
+        llvm::errs() << "kiln run: " << error << "\n";
+        return 1;
+      }
+      if (ref.shape != t.shape()) {
+        llvm::errs() << "kiln run: output " << outSigs[i].name << " has shape "
+                     << shapeStr(t.shape()) << " but " << efile << " has "
+                     << shapeStr(ref.shape) << "\n";
+        return 1;
+      }
+      kiln::Tensor r = kiln::Tensor::allocate(ref.dtype, ref.shape);
+      std::memcpy(r.data(), ref.data.data(), ref.data.size());
+      double worst = 0;
+      int64_t bad = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        double x = elementAsDouble(t, k), y = elementAsDouble(r, k);
+        if (std::isnan(x) && std::isnan(y))
+          continue;
+        double err = std::fabs(x - y);
+        worst = std::max(worst, err);
+        if (!(err <= atol + rtol * std::fabs(y)))
+          ++bad;
+      }
+      llvm::outs() << "  expect " << efile << ": " << (bad ? "MISMATCH" : "match") << ", max abs error "
+                   << llvm::format("%.3g", worst) << " (rtol " << llvm::format("%g", rtol) << ", atol " << llvm::format("%g", atol) << ")\n";
+      if (bad) {
+        llvm::errs() << "kiln run: output " << outSigs[i].name << " differs from " << efile << " in "
+                     << bad << " of " << n << " values\n";
+        return 1;
       }
     }
     if (!outputDir.empty()) {

@@ -1,0 +1,123 @@
+//===- RuntimeTest.cpp - compile the example, run it through the runtime --===//
+#include "kiln/ir/KilnDialect.h"
+#include "kiln/onnx/OnnxImporter.h"
+#include "kiln/passes/ExportArtifact.h"
+#include "kiln/passes/Passes.h"
+#include "kiln/runtime/Runtime.h"
+#include "kiln/support/Npy.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <cmath>
+#include <cstring>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+namespace {
+
+std::string example(const std::string &f) {
+  return std::string(KILN_SOURCE_DIR) + "/examples/mnist_cnn/" + f;
+}
+
+class RuntimeFixture : public ::testing::Test {
+protected:
+  static std::string artifactPath;
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/kiln-rt-XXXXXX";
+    artifactPath = std::string(mkdtemp(tmpl)) + "/mnist.kiln";
+    mlir::DialectRegistry registry;
+    kiln::registerKilnDialects(registry);
+    mlir::MLIRContext ctx(registry);
+    std::string error;
+    auto module = kiln::onnx::importModelFile(ctx, example("model.onnx"), error);
+    ASSERT_TRUE(module) << error;
+    mlir::PassManager pm(&ctx);
+    kiln::buildOptimizationPipeline(pm, 2);
+    ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
+    kiln::ExportOptions eo;
+    eo.targets = {"reference"};
+    eo.pluginPaths = {KILN_REFERENCE_PLUGIN_DIR};
+    std::string report;
+    ASSERT_TRUE(kiln::exportArtifact(*module, artifactPath, eo, report, error)) << error;
+  }
+  kiln::Runtime::Options options() {
+    kiln::Runtime::Options o;
+    o.pluginPaths = {KILN_REFERENCE_PLUGIN_DIR};
+    return o;
+  }
+};
+std::string RuntimeFixture::artifactPath;
+
+TEST_F(RuntimeFixture, ModelDescribesItself) {
+  kiln::Runtime rt(options());
+  std::string error;
+  auto model = rt.load(artifactPath, error);
+  ASSERT_TRUE(model) << error;
+  auto in = model->inputs();
+  ASSERT_EQ(in.size(), 1u);
+  EXPECT_EQ(in[0].name, "input");
+  EXPECT_EQ(in[0].shape, (std::vector<int64_t>{-1, 1, 28, 28}));
+  EXPECT_EQ(in[0].dimNames[0], "batch");
+  EXPECT_EQ(model->outputs()[0].name, "logits");
+  EXPECT_EQ(model->partitionPlugins(), std::vector<std::string>{"reference"});
+}
+
+TEST_F(RuntimeFixture, DynamicBatchMatchesPyTorch) {
+  kiln::npy::Array input, expected;
+  std::string error;
+  ASSERT_TRUE(kiln::npy::read(example("input.npy"), input, error)) << error;
+  ASSERT_TRUE(kiln::npy::read(example("expected_output.npy"), expected, error)) << error;
+  kiln::Runtime rt(options());
+  auto model = rt.load(artifactPath, error);
+  ASSERT_TRUE(model) << error;
+  kiln::Session session(*model);
+  for (int64_t batch : {1, 3, 2}) {
+    kiln::Tensor x = kiln::Tensor::allocate(1, {batch, 1, 28, 28});
+    for (int64_t b = 0; b < batch; ++b)
+      std::memcpy(x.as<float>() + b * 784, input.data.data(), 784 * 4);
+    std::vector<kiln::Tensor> out;
+    ASSERT_TRUE(session.run({{"input", x}}, out, error)) << error;
+    ASSERT_EQ(out.size(), 1u);
+    ASSERT_EQ(out[0].shape(), (std::vector<int64_t>{batch, 10}));
+    const float *ref = reinterpret_cast<const float *>(expected.data.data());
+    for (int64_t b = 0; b < batch; ++b)
+      for (int k = 0; k < 10; ++k)
+        EXPECT_NEAR(out[0].as<float>()[b * 10 + k], ref[k], 1e-5) << "batch " << batch;
+  }
+}
+
+TEST_F(RuntimeFixture, BadInputsAreRefusedClearly) {
+  kiln::Runtime rt(options());
+  std::string error;
+  auto model = rt.load(artifactPath, error);
+  ASSERT_TRUE(model) << error;
+  kiln::Session session(*model);
+  std::vector<kiln::Tensor> out;
+  EXPECT_FALSE(session.run({}, out, error));
+  EXPECT_NE(error.find("missing input 'input'"), std::string::npos) << error;
+  EXPECT_FALSE(session.run({{"input", kiln::Tensor::allocate(1, {1, 3, 28, 28})}}, out, error));
+  EXPECT_NE(error.find("has shape 1x3x28x28 but the model expects ?x1x28x28"), std::string::npos)
+      << error;
+  EXPECT_FALSE(session.run({{"input", kiln::Tensor::allocate(11, {1, 1, 28, 28})}}, out, error));
+  EXPECT_NE(error.find("dtype f64"), std::string::npos) << error;
+  EXPECT_FALSE(session.run({{"input", kiln::Tensor::allocate(1, {1, 1, 28, 28})},
+                            {"other", kiln::Tensor::allocate(1, {1})}},
+                           out, error));
+  EXPECT_NE(error.find("no input named 'other'"), std::string::npos) << error;
+}
+
+TEST_F(RuntimeFixture, MissingPluginIsReported) {
+  kiln::Runtime::Options o;
+  o.pluginPaths = {"/nonexistent"};
+  ::setenv("KILN_PLUGIN_PATH", "/also-nonexistent", 1);
+  // The runtime still finds plugins next to libkiln_runtime.so, as installed;
+  // an artifact naming an unknown plugin is what fails.
+  kiln::Runtime rt(o);
+  std::string error;
+  EXPECT_EQ(rt.plugins().get("no_such_backend", error), nullptr);
+  EXPECT_NE(error.find("no plugin named 'no_such_backend'"), std::string::npos) << error;
+  ::unsetenv("KILN_PLUGIN_PATH");
+}
+
+} // namespace
