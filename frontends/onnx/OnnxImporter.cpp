@@ -243,7 +243,9 @@ std::optional<double> constScalar(Node &n, size_t i) {
 }
 
 LogicalResult needConst(Node &n, StringRef what) {
-  return emitError(n.loc) << what << " must be a constant (an initializer or Constant node)";
+  return emitError(n.loc) << what
+                           << " computed at run time is not supported yet (it must be a constant:"
+                              " an initializer or a Constant node)";
 }
 
 template <typename OpT>

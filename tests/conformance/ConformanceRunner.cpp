@@ -85,7 +85,8 @@ std::vector<std::string> listDir(const std::string &dir) {
 /// Unsupported-feature messages (the import or partitioning refused the
 /// model for a known reason) as opposed to wrong behaviour.
 bool looksUnsupported(const std::string &msg) {
-  for (const char *p : {"unsupported", "not supported", "is not a tensor", "custom domain"})
+  for (const char *p : {"unsupported", "not supported", "is not a tensor", "custom domain",
+                        "must be tensor of"})
     if (msg.find(p) != std::string::npos)
       return true;
   return false;
@@ -152,6 +153,16 @@ double valueAt(const kiln::Tensor &t, int64_t k) {
   case 13: return double(t.as<uint64_t>()[k]);
   default: return NAN;
   }
+}
+
+/// Old test data (ONNX < 1.14, as in Debian's libonnx-testdata) stores
+/// bfloat16 tensors as UINT16: same bytes, other tag.
+kiln::Tensor retagBf16(const kiln::Tensor &t, int32_t expected) {
+  if (!(expected == 16 && t.dtype() == 4))
+    return t;
+  kiln::Tensor r = kiln::Tensor::allocate(16, t.shape());
+  std::memcpy(r.data(), t.data(), t.byteSize());
+  return r;
 }
 
 bool isFloat(int32_t d) { return d == 1 || d == 10 || d == 11 || d == 16; }
@@ -267,7 +278,7 @@ Result runTest(const Options &opt, const std::string &name, const std::string &t
       std::string path = setDir + "/input_" + std::to_string(k) + ".pb";
       if (!readTensor(path, t, error))
         return {looksUnsupported(error) ? Status::Unsupported : Status::Fail, error};
-      feed[inputs[k].name] = t;
+      feed[inputs[k].name] = retagBf16(t, inputs[k].dtype);
     }
     std::vector<kiln::Tensor> outputs;
     kiln::Session session(*model);
@@ -280,7 +291,7 @@ Result runTest(const Options &opt, const std::string &name, const std::string &t
       if (!readTensor(path, want, error))
         return {looksUnsupported(error) ? Status::Unsupported : Status::Fail, error};
       std::string why;
-      if (!compare(outputs[k], want, why))
+      if (!compare(outputs[k], retagBf16(want, outputs[k].dtype()), why))
         return {Status::Fail, sub + ": output " + std::to_string(k) + ": " + why};
     }
     ++sets;
