@@ -12,6 +12,7 @@ packages=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools lld-19
   libdnnl-dev ocl-icd-opencl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libonnx-testdata
 )
 if [[ "${1:-}" == "--models" ]]; then
   packages+=(python3-torch python3-torchvision python3-onnx python3-numpy)
