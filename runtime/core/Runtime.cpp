@@ -95,6 +95,28 @@ std::vector<std::string> Model::partitionPlugins() const {
   return out;
 }
 
+std::vector<Model::PartitionMemory> Model::memoryReport() const {
+  std::vector<PartitionMemory> out;
+  for (size_t p = 0; p < impl_->plugins.size(); ++p) {
+    Plugin *plugin = impl_->plugins[p];
+    PartitionMemory m;
+    m.plugin = plugin->name();
+    const kiln_plugin_api &api = plugin->api();
+    kiln_executable_stats st{};
+    st.struct_size = sizeof(st);
+    if (KILN_HAS_FIELD(&api, kiln_plugin_api, executable_stats) && api.executable_stats &&
+        api.executable_stats(plugin->instance(), impl_->execs[p], &st) == KILN_OK) {
+      m.reported = true;
+      m.arenaBytes = st.arena_bytes;
+      m.intermediateBytes = st.intermediate_bytes;
+      m.intermediates = st.num_intermediates;
+      m.plansCached = st.plans_cached;
+    }
+    out.push_back(m);
+  }
+  return out;
+}
+
 std::unique_ptr<Model> Runtime::load(const std::string &path, std::string &error,
                                      const LoadOptions &options) {
   artifact::Artifact::Options ao;

@@ -87,6 +87,28 @@ TEST_F(RuntimeFixture, DynamicBatchMatchesPyTorch) {
   }
 }
 
+TEST_F(RuntimeFixture, MemoryIsPlannedPerShapeWithReuse) {
+  kiln::Runtime rt(options());
+  std::string error;
+  auto model = rt.load(artifactPath, error);
+  ASSERT_TRUE(model) << error;
+  kiln::Session session(*model);
+  std::vector<kiln::Tensor> out;
+  for (int run = 0; run < 2; ++run)
+    ASSERT_TRUE(session.run({{"input", kiln::Tensor::allocate(1, {2, 1, 28, 28})}}, out, error))
+        << error;
+  auto mem = model->memoryReport();
+  ASSERT_EQ(mem.size(), 1u);
+  ASSERT_TRUE(mem[0].reported);
+  EXPECT_EQ(mem[0].plansCached, 1u);
+  EXPECT_GT(mem[0].arenaBytes, 0u);
+  // Liveness lets intermediates share memory: the arena is smaller than all
+  // intermediates together (conv1 out, bn1 out, relu1 out, ... at batch 2).
+  EXPECT_LT(mem[0].arenaBytes, mem[0].intermediateBytes);
+  ASSERT_TRUE(session.run({{"input", kiln::Tensor::allocate(1, {4, 1, 28, 28})}}, out, error));
+  EXPECT_EQ(model->memoryReport()[0].plansCached, 2u);
+}
+
 TEST_F(RuntimeFixture, BadInputsAreRefusedClearly) {
   kiln::Runtime rt(options());
   std::string error;

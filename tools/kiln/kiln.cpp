@@ -70,6 +70,7 @@ void usage(llvm::raw_ostream &os) {
      << "  --output-dir DIR         write DIR/<output name>.npy per output\n"
      << "  --top-k N                print the N best classes (with labels)\n"
      << "  --verify-weights         check every weight's checksum at load\n"
+     << "  --memory-report          planned arena vs the sum of all intermediates\n"
      << "  --expect NAME=FILE.npy   compare an output with a reference (exit 1 if off)\n"
      << "  --rtol R --atol A        tolerances for --expect (default 1e-3, 1e-4)\n"
      << "  --plugin-path DIR        where to look for plugins first\n\n"
@@ -310,7 +311,7 @@ int run(int argc, char **argv) {
   std::string model, outputDir;
   std::vector<std::pair<std::string, std::string>> inputFiles;
   int topK = 0;
-  bool randomInputs = false, verifyWeights = false;
+  bool randomInputs = false, verifyWeights = false, memoryReport = false;
   std::vector<std::pair<std::string, std::string>> expectFiles;
   double rtol = 1e-3, atol = 1e-4;
   unsigned seed = 0;
@@ -333,6 +334,8 @@ int run(int argc, char **argv) {
       seed = unsigned(std::strtoul(argv[++i], nullptr, 10));
     } else if (a == "--verify-weights")
       verifyWeights = true;
+    else if (a == "--memory-report")
+      memoryReport = true;
     else if (a == "--expect" && i + 1 < argc) {
       std::string v = argv[++i];
       size_t eq = v.find('=');
@@ -417,6 +420,20 @@ int run(int argc, char **argv) {
     llvm::errs() << "kiln run: " << model << ": " << error << "\n";
     return 1;
   }
+  if (memoryReport)
+    for (auto &pm : m->memoryReport()) {
+      if (!pm.reported) {
+        llvm::outs() << "memory: partition on '" << pm.plugin << "' does not report memory use\n";
+        continue;
+      }
+      llvm::outs() << "memory: partition on '" << pm.plugin << "': arena " << pm.arenaBytes
+                   << " bytes for " << pm.intermediates << " intermediates totalling "
+                   << pm.intermediateBytes << " bytes ("
+                   << llvm::format("%.1f", pm.intermediateBytes
+                                               ? 100.0 * double(pm.arenaBytes) / double(pm.intermediateBytes)
+                                               : 0.0)
+                   << "%)\n";
+    }
   auto outSigs = m->outputs();
   const auto &labels = m->artifact().metadata().labels;
   for (size_t i = 0; i < outputs.size(); ++i) {

@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define KILN_PLUGIN_ABI_MAJOR 1u
-#define KILN_PLUGIN_ABI_MINOR 0u
+#define KILN_PLUGIN_ABI_MINOR 1u
 #define KILN_PLUGIN_ENTRY_SYMBOL "kiln_plugin_get"
 
 /* True when a struct filled by the other side contains `field`. */
@@ -197,6 +197,15 @@ typedef struct kiln_plugin_options {
   int32_t device_index; /* device plugins */
 } kiln_plugin_options;
 
+/* ABI 1.1: memory use of an executable, as of its last run. */
+typedef struct kiln_executable_stats {
+  size_t struct_size;
+  uint64_t arena_bytes;        /* planned arena for intermediates */
+  uint64_t intermediate_bytes; /* the sum of all intermediates' sizes */
+  uint64_t num_intermediates;
+  uint64_t plans_cached;       /* distinct input shapes planned so far */
+} kiln_executable_stats;
+
 typedef struct kiln_plugin_api {
   size_t struct_size;
   uint32_t abi_major;
@@ -252,6 +261,11 @@ typedef struct kiln_plugin_api {
   kiln_status (*deserialize)(kiln_plugin plugin, const kiln_graph *graph,
                              const kiln_partition *partition, const void *data,
                              uint64_t size, kiln_executable *out);
+
+  /* --- ABI 1.1 ------------------------------------------------------------
+     Optional: memory statistics of an executable (NULL: not reported). */
+  kiln_status (*executable_stats)(kiln_plugin plugin, kiln_executable executable,
+                                  kiln_executable_stats *stats);
 } kiln_plugin_api;
 
 typedef const kiln_plugin_api *(*kiln_plugin_get_fn)(uint32_t host_abi_major,

@@ -89,6 +89,15 @@ public:
   /// Plugin name per partition, for reports.
   std::vector<std::string> partitionPlugins() const;
 
+  /// Memory use per partition as of its last run, from plugins that report
+  /// it (ABI 1.1 executable_stats); `reported` is false otherwise.
+  struct PartitionMemory {
+    std::string plugin;
+    bool reported = false;
+    uint64_t arenaBytes = 0, intermediateBytes = 0, intermediates = 0, plansCached = 0;
+  };
+  std::vector<PartitionMemory> memoryReport() const;
+
 private:
   friend class Runtime;
   friend class Session;
