@@ -974,8 +974,11 @@ LogicalResult Importer::importNode(const NodeProto &n) {
     if (produced >= outputs.size())
       break;
     Value v = outputs[produced++];
-    if (!out.empty())
-      values[llvm::StringRef(out.data(), out.size())] = v;
+    if (out.empty())
+      continue;
+    if (!values.insert({llvm::StringRef(out.data(), out.size()), v}).second)
+      return fail(where() + ": output '" + std::string(out) +
+                  "' is defined more than once in the graph");
   }
   return success();
 }
