@@ -16,3 +16,8 @@ config.substitutions.append(("%not", config.not_tool))
 config.substitutions.append(("%examples", os.path.join(config.kiln_source_dir, "examples")))
 config.environment["PATH"] = os.pathsep.join(
     [config.kiln_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+
+# examples/classify. Put first: "%kiln" would otherwise match their prefix
+# (and "%kiln-classify" that of "%kiln-classify-c").
+for tool in ("kiln-classify", "kiln-classify-c"):
+    config.substitutions.insert(0, ("%" + tool, os.path.join(config.kiln_tools_dir, tool)))
