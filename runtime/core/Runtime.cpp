@@ -137,16 +137,17 @@ std::unique_ptr<Model> Runtime::load(const std::string &path, std::string &error
   for (size_t p = 0; p < g.partitions.size(); ++p) {
     const artifact::Partition &part = g.partitions[p];
     std::string err;
-    Plugin *plugin = host_.get(part.plugin, err);
+    const std::string &wanted =
+        options.overridePlugin.empty() ? part.plugin : options.overridePlugin;
+    Plugin *plugin = host_.get(wanted, err);
     if (!plugin) {
-      error = path + ": partition " + std::to_string(p) + " needs plugin '" + part.plugin +
-              "': " + err;
+      error = path + ": partition " + std::to_string(p) + " needs plugin '" + wanted + "': " + err;
       return nullptr;
     }
     kiln_partition cp = CGraph::partitionOf(part);
     kiln_executable exec = nullptr;
     kiln_status st;
-    if (!part.compiled.empty() && KILN_HAS_FIELD(&plugin->api(), kiln_plugin_api, deserialize) &&
+    if (options.overridePlugin.empty() && !part.compiled.empty() && KILN_HAS_FIELD(&plugin->api(), kiln_plugin_api, deserialize) &&
         plugin->api().deserialize)
       st = plugin->api().deserialize(plugin->instance(), impl.cgraph->get(), &cp,
                                      part.compiled.data(), part.compiled.size(), &exec);

@@ -28,6 +28,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -49,6 +50,8 @@ void usage(llvm::raw_ostream &os) {
      << "  kiln compile MODEL.onnx [options]   import, optimize, write an artifact\n"
      << "  kiln run MODEL.kiln [options]       run an artifact\n"
      << "  kiln inspect MODEL.kiln [--verify]  show what an artifact holds\n"
+     << "  kiln verify MODEL.kiln [inputs]     compare with the reference plugin\n"
+     << "  kiln bench MODEL.kiln [inputs] [--warmup N] [--iterations N]\n"
      << "  kiln --version\n\n"
      << "compile options:\n"
      << "  -o FILE.kiln             write the compiled artifact\n"
@@ -60,6 +63,7 @@ void usage(llvm::raw_ostream &os) {
      << "  --labels FILE            class labels, one per line\n"
      << "  --metadata K=V           extra metadata (repeatable)\n"
      << "  --plugin-path DIR        where to look for plugins first\n"
+     << "  --input-shape N=1x3x224x224  fix an input's dynamic dims before optimizing\n"
      << "  -O0 | -O1 | -O2 | -O3    optimization level (default -O2)\n"
      << "  --print-ir               print the optimized IR to stdout\n"
      << "  --print-ir-after-all     print the IR after every pass (stderr)\n"
@@ -126,11 +130,51 @@ void printSignature(func::FuncOp f, llvm::raw_ostream &os) {
   }
 }
 
+/// Replaces the dynamic dims of named inputs with the given sizes.
+bool fixInputShapes(ModuleOp module, const std::map<std::string, std::vector<int64_t>> &shapes,
+                    std::string &error) {
+  func::FuncOp func;
+  module.walk([&](func::FuncOp f) { func = f; });
+  if (!func)
+    return false;
+  std::map<std::string, bool> used;
+  SmallVector<Type> argTypes(func.getArgumentTypes());
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    auto name = func.getArgAttrOfType<StringAttr>(i, "kiln.name");
+    if (!name || !shapes.count(name.str()))
+      continue;
+    const auto &dims = shapes.at(name.str());
+    auto t = dyn_cast<RankedTensorType>(argTypes[i]);
+    if (!t || t.getRank() != int64_t(dims.size())) {
+      error = "--input-shape for '" + name.str() + "' has " + std::to_string(dims.size()) +
+              " dims but the input has type " + typeStr(argTypes[i]);
+      return false;
+    }
+    for (int64_t k = 0; k < t.getRank(); ++k)
+      if (!t.isDynamicDim(k) && t.getDimSize(k) != dims[k]) {
+        error = "--input-shape for '" + name.str() + "' contradicts its static dim " +
+                std::to_string(k) + " (" + std::to_string(t.getDimSize(k)) + ")";
+        return false;
+      }
+    argTypes[i] = RankedTensorType::get(dims, t.getElementType());
+    func.getArgument(i).setType(argTypes[i]);
+    used[name.str()] = true;
+  }
+  for (auto &[n, d] : shapes)
+    if (!used.count(n)) {
+      error = "--input-shape names '" + n + "', which is not an input of the model";
+      return false;
+    }
+  func.setType(FunctionType::get(func.getContext(), argTypes, func.getResultTypes()));
+  return true;
+}
+
 int compile(int argc, char **argv) {
   std::string input, output, pipeline;
   int level = 2;
   bool printIR = false, printAfterAll = false, printReport = false;
   kiln::ExportOptions exportOptions;
+  std::map<std::string, std::vector<int64_t>> inputShapes;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> const char * { return i + 1 < argc ? argv[++i] : nullptr; };
@@ -171,6 +215,28 @@ int compile(int argc, char **argv) {
       exportOptions.properties.push_back({kv.substr(0, eq), kv.substr(eq + 1)});
     } else if (a == "--plugin-path" && i + 1 < argc)
       exportOptions.pluginPaths.push_back(next());
+    else if (a == "--input-shape" && i + 1 < argc) {
+      std::string v = next();
+      size_t eq = v.find('=');
+      std::vector<int64_t> dims;
+      bool ok = eq != std::string::npos && eq > 0;
+      for (size_t s0 = eq + 1; ok && s0 <= v.size();) {
+        size_t x = v.find('x', s0);
+        std::string d = v.substr(s0, x == std::string::npos ? std::string::npos : x - s0);
+        char *end = nullptr;
+        long long n = std::strtoll(d.c_str(), &end, 10);
+        ok = !d.empty() && *end == 0 && n >= 0;
+        dims.push_back(n);
+        if (x == std::string::npos)
+          break;
+        s0 = x + 1;
+      }
+      if (!ok) {
+        llvm::errs() << "kiln compile: --input-shape expects NAME=D0xD1x..., got '" << v << "'\n";
+        return 2;
+      }
+      inputShapes[v.substr(0, eq)] = dims;
+    }
     else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3')
       level = a[2] - '0';
     else if (a == "--print-ir")
@@ -211,6 +277,13 @@ int compile(int argc, char **argv) {
   if (!module) {
     llvm::errs() << "kiln compile: " << error << "\n";
     return 1;
+  }
+  if (!inputShapes.empty()) {
+    std::string err;
+    if (!fixInputShapes(*module, inputShapes, err)) {
+      llvm::errs() << "kiln compile: " << input << ": " << err << "\n";
+      return 1;
+    }
   }
   auto before = countOps(*module);
 
@@ -508,6 +581,232 @@ int run(int argc, char **argv) {
   return 0;
 }
 
+/// Options shared by run, bench and verify for choosing inputs.
+struct InputOptions {
+  std::vector<std::pair<std::string, std::string>> files;
+  bool random = false;
+  unsigned seed = 0;
+  kiln::Runtime::Options runtime;
+};
+
+/// Parses an input option at argv[i]; true when it was one.
+bool parseInputOption(int argc, char **argv, int &i, InputOptions &o) {
+  std::string a = argv[i];
+  if (a == "--input" && i + 1 < argc) {
+    std::string v = argv[++i];
+    size_t eq = v.find('=');
+    o.files.push_back(eq == std::string::npos ? std::make_pair(std::string(), v)
+                                              : std::make_pair(v.substr(0, eq), v.substr(eq + 1)));
+    return true;
+  }
+  if (a == "--random-inputs" && i + 1 < argc) {
+    o.random = true;
+    o.seed = unsigned(std::strtoul(argv[++i], nullptr, 10));
+    return true;
+  }
+  if (a == "--plugin-path" && i + 1 < argc) {
+    o.runtime.pluginPaths.push_back(argv[++i]);
+    return true;
+  }
+  return false;
+}
+
+bool prepareInputs(const kiln::Model &m, const InputOptions &o,
+                   std::map<std::string, kiln::Tensor> &inputs, std::string &error) {
+  auto sigs = m.inputs();
+  for (auto &[name0, file] : o.files) {
+    std::string name = name0;
+    if (name.empty()) {
+      if (sigs.size() != 1) {
+        error = "the model has " + std::to_string(sigs.size()) +
+                " inputs: name them with --input NAME=FILE";
+        return false;
+      }
+      name = sigs[0].name;
+    }
+    kiln::npy::Array arr;
+    if (!kiln::npy::read(file, arr, error))
+      return false;
+    kiln::Tensor t = kiln::Tensor::allocate(arr.dtype, arr.shape);
+    std::memcpy(t.data(), arr.data.data(), arr.data.size());
+    inputs[name] = t;
+  }
+  std::mt19937 rng(o.seed);
+  for (auto &sig : sigs) {
+    if (inputs.count(sig.name))
+      continue;
+    if (!o.random) {
+      error = "no value for input '" + sig.name + "' (use --input or --random-inputs SEED)";
+      return false;
+    }
+    std::vector<int64_t> shape = sig.shape;
+    for (int64_t &d : shape)
+      d = d < 0 ? 1 : d;
+    kiln::Tensor t = kiln::Tensor::allocate(sig.dtype, shape);
+    if (sig.dtype == 1)
+      fillRandom<float>(t, rng);
+    else if (sig.dtype == 11)
+      fillRandom<double>(t, rng);
+    else
+      std::memset(t.data(), 0, t.byteSize());
+    inputs[sig.name] = t;
+  }
+  return true;
+}
+
+long peakResidentKiB() {
+  std::ifstream f("/proc/self/status");
+  for (std::string line; std::getline(f, line);)
+    if (line.rfind("VmHWM:", 0) == 0)
+      return std::atol(line.c_str() + 6);
+  return -1;
+}
+
+int bench(int argc, char **argv) {
+  std::string model;
+  InputOptions io;
+  int warmup = 5, iterations = 50;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (parseInputOption(argc, argv, i, io))
+      continue;
+    if (a == "--warmup" && i + 1 < argc)
+      warmup = std::max(0, std::atoi(argv[++i]));
+    else if (a == "--iterations" && i + 1 < argc)
+      iterations = std::max(1, std::atoi(argv[++i]));
+    else if (!a.empty() && a[0] == '-') {
+      llvm::errs() << "kiln bench: unknown option '" << a << "'\n";
+      return 2;
+    } else
+      model = a;
+  }
+  if (model.empty()) {
+    llvm::errs() << "kiln bench: no artifact given\n";
+    return 2;
+  }
+  using Clock = std::chrono::steady_clock;
+  kiln::Runtime rt(io.runtime);
+  std::string error;
+  auto t0 = Clock::now();
+  auto m = rt.load(model, error);
+  double loadMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  if (!m) {
+    llvm::errs() << "kiln bench: " << error << "\n";
+    return 1;
+  }
+  std::map<std::string, kiln::Tensor> inputs;
+  if (!prepareInputs(*m, io, inputs, error)) {
+    llvm::errs() << "kiln bench: " << error << "\n";
+    return 2;
+  }
+  kiln::Session session(*m);
+  std::vector<kiln::Tensor> outputs;
+  for (int k = 0; k < warmup; ++k)
+    if (!session.run(inputs, outputs, error)) {
+      llvm::errs() << "kiln bench: " << error << "\n";
+      return 1;
+    }
+  std::vector<double> ms;
+  for (int k = 0; k < iterations; ++k) {
+    auto s0 = Clock::now();
+    if (!session.run(inputs, outputs, error)) {
+      llvm::errs() << "kiln bench: " << error << "\n";
+      return 1;
+    }
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, size_t(p * double(ms.size())))]; };
+  int64_t batch = inputs.empty() || inputs.begin()->second.shape().empty()
+                      ? 1
+                      : inputs.begin()->second.shape()[0];
+  llvm::outs() << model << ": load " << llvm::format("%.2f", loadMs) << " ms; " << iterations
+               << " runs after " << warmup << " warm-up\n"
+               << "  latency p50 " << llvm::format("%.3f", pct(0.5)) << " ms, p90 "
+               << llvm::format("%.3f", pct(0.9)) << " ms, p99 " << llvm::format("%.3f", pct(0.99))
+               << " ms\n"
+               << "  throughput " << llvm::format("%.1f", 1000.0 * double(batch) / pct(0.5))
+               << " samples/s (batch " << batch << ")\n"
+               << "  peak resident memory " << peakResidentKiB() / 1024 << " MiB\n";
+  return 0;
+}
+
+int verify(int argc, char **argv) {
+  std::string model, reference = "reference";
+  InputOptions io;
+  double rtol = 1e-3, atol = 1e-4;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (parseInputOption(argc, argv, i, io))
+      continue;
+    if (a == "--reference" && i + 1 < argc)
+      reference = argv[++i];
+    else if (a == "--rtol" && i + 1 < argc)
+      rtol = std::atof(argv[++i]);
+    else if (a == "--atol" && i + 1 < argc)
+      atol = std::atof(argv[++i]);
+    else if (!a.empty() && a[0] == '-') {
+      llvm::errs() << "kiln verify: unknown option '" << a << "'\n";
+      return 2;
+    } else
+      model = a;
+  }
+  if (model.empty()) {
+    llvm::errs() << "kiln verify: no artifact given\n";
+    return 2;
+  }
+  if (io.files.empty())
+    io.random = true; // default: seeded random inputs
+  kiln::Runtime rt(io.runtime);
+  std::string error;
+  auto compiled = rt.load(model, error);
+  kiln::Runtime::LoadOptions lo;
+  lo.overridePlugin = reference;
+  std::unique_ptr<kiln::Model> oracle = compiled ? rt.load(model, error, lo) : nullptr;
+  if (!compiled || !oracle) {
+    llvm::errs() << "kiln verify: " << error << "\n";
+    return 1;
+  }
+  std::map<std::string, kiln::Tensor> inputs;
+  if (!prepareInputs(*compiled, io, inputs, error)) {
+    llvm::errs() << "kiln verify: " << error << "\n";
+    return 2;
+  }
+  std::vector<kiln::Tensor> got, want;
+  kiln::Session s1(*compiled), s2(*oracle);
+  if (!s1.run(inputs, got, error) || !s2.run(inputs, want, error)) {
+    llvm::errs() << "kiln verify: " << model << ": " << error << "\n";
+    return 1;
+  }
+  auto sigs = compiled->outputs();
+  bool allOk = true;
+  for (size_t i = 0; i < got.size(); ++i) {
+    double worst = 0;
+    int64_t bad = 0;
+    bool sameShape = got[i].shape() == want[i].shape() && got[i].dtype() == want[i].dtype();
+    for (int64_t k = 0; sameShape && k < got[i].numElements(); ++k) {
+      double x = elementAsDouble(got[i], k), y = elementAsDouble(want[i], k);
+      if (std::isnan(x) && std::isnan(y))
+        continue;
+      double err = std::fabs(x - y);
+      worst = std::max(worst, err);
+      bad += !(err <= atol + rtol * std::fabs(y));
+    }
+    bool ok = sameShape && bad == 0;
+    allOk &= ok;
+    llvm::outs() << (ok ? "match    " : "MISMATCH ") << sigs[i].name << ": "
+                 << (sameShape ? "" : "shape or dtype differs; ") << "max abs error "
+                 << llvm::format("%.3g", worst) << " vs '" << reference << "'\n";
+  }
+  std::string plugins;
+  for (auto &p : compiled->partitionPlugins())
+    plugins += (plugins.empty() ? "" : ",") + p;
+  llvm::outs() << (allOk ? "verified: " : "FAILED: ") << model << " on [" << plugins
+               << "] against '" << reference << "' (rtol " << llvm::format("%g", rtol) << ", atol "
+               << llvm::format("%g", atol) << ")\n";
+  return allOk ? 0 : 1;
+}
+
 int inspect(int argc, char **argv) {
   std::string path;
   bool verify = false;
@@ -600,6 +899,10 @@ int main(int argc, char **argv) {
     return run(argc - 2, argv + 2);
   if (cmd == "inspect")
     return inspect(argc - 2, argv + 2);
+  if (cmd == "bench")
+    return bench(argc - 2, argv + 2);
+  if (cmd == "verify")
+    return verify(argc - 2, argv + 2);
   llvm::errs() << "kiln: unknown command '" << cmd << "'\n";
   usage(llvm::errs());
   return 2;

@@ -66,6 +66,10 @@ public:
 
   struct LoadOptions {
     bool verifyWeights = false;
+    /// Run every partition on this plugin instead of the one it was
+    /// compiled for (e.g. "reference", to check a backend against the
+    /// oracle: `kiln verify`).
+    std::string overridePlugin;
   };
   /// Opens and verifies the artifact and compiles its partitions on their
   /// plugins. Null with `error` naming the file and the problem.
