@@ -23,6 +23,7 @@ void buildOptimizationPipeline(OpPassManager &pm, int level) {
     return;
   fn.addPass(createCanonicalizerPass());
   fn.addPass(createCSEPass());
+  fn.addPass(createFoldBatchNormPass());
   fn.addPass(createShapeInferencePass());
   fn.addPass(createCanonicalizerPass());
 }
@@ -33,6 +34,7 @@ void registerKilnPasses() {
     return;
   done = true;
   registerPass([] { return createShapeInferencePass(); });
+  registerPass([] { return createFoldBatchNormPass(); });
   for (int level = 0; level <= 3; ++level) {
     static const char *names[] = {"kiln-O0", "kiln-O1", "kiln-O2", "kiln-O3"};
     PassPipelineRegistration<>(names[level], "kiln's optimization pipeline at this level",

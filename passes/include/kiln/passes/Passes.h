@@ -17,6 +17,10 @@ namespace kiln {
 /// static shapes and dynamic dims propagate through the whole graph.
 std::unique_ptr<mlir::Pass> createShapeInferencePass();
 
+/// Folds batch_norm with constant statistics into the preceding conv's
+/// weights and bias (freezing).
+std::unique_ptr<mlir::Pass> createFoldBatchNormPass();
+
 /// Registers the kiln dialect and the dialects kiln IR uses (func).
 void registerKilnDialects(mlir::DialectRegistry &registry);
 
@@ -26,7 +30,7 @@ void registerKilnPasses();
 
 /// The optimization pipeline at level 0..3 (`kiln compile -O`):
 ///  -O0: shape inference only; -O1 and up: canonicalize (folders and
-///  identity removal), CSE, shape inference to a fixpoint.
+///  identity removal, dropout), CSE, batch-norm folding, shape inference.
 void buildOptimizationPipeline(mlir::OpPassManager &pm, int level);
 
 } // namespace kiln
