@@ -331,6 +331,28 @@ KILN_FOLD_UNARY(NotOp, x == 0, KILN_INT(x == 0))
 #undef KILN_INT
 
 OpFoldResult ClipOp::fold(FoldAdaptor a) {
+  // Constant bound operands become the attributes (in place) when a double
+  // holds them exactly.
+  if (!getBounds().empty()) {
+    SmallVector<double, 2> v;
+    for (Attribute b : a.getBounds()) {
+      auto c = b ? constOf(b) : std::nullopt;
+      if (!c || c->size() != 1)
+        return {};
+      if (!c->isFloat && (double)(int64_t)c->asDouble(0) != c->asDouble(0))
+        return {};
+      if (!c->isFloat && std::fabs(c->asDouble(0)) > 9007199254740992.0)
+        return {};
+      v.push_back(c->asDouble(0));
+    }
+    if (std::isnan(v[0]) || std::isnan(v[1]) || v[0] > v[1] ||
+        getType().getElementType().isUnsignedInteger(64))
+      return {}; // NaN, crossed or huge unsigned bounds stay run-time operands
+    getBoundsMutable().clear();
+    setMinAttr(FloatAttr::get(Float64Type::get(getContext()), v[0]));
+    setMaxAttr(FloatAttr::get(Float64Type::get(getContext()), v[1]));
+    return getResult();
+  }
   double lo = getMin() ? getMin()->convertToDouble() : -INFINITY;
   double hi = getMax() ? getMax()->convertToDouble() : INFINITY;
   if (!getMin() && !getMax() && getInput().getType() == getType())
@@ -443,16 +465,21 @@ OpFoldResult MaxOp::fold(FoldAdaptor a) {
                      [](int64_t x, int64_t y) { return some(std::max(x, y)); }});
 }
 OpFoldResult ModOp::fold(FoldAdaptor a) {
+  bool fmod = getFmod();
+  // Unsigned operands are read as int64 (values above INT64_MAX would wrap).
+  if (auto t = dyn_cast<ShapedType>(getLhs().getType());
+      t && t.getElementType().isUnsignedInteger(64))
+    return {};
   return foldBinary(a.getLhs(), a.getRhs(), getResult(),
-                    {[](double x, double y) {
+                    {[fmod](double x, double y) {
                        double m = std::fmod(x, y);
-                       return (m != 0 && ((m < 0) != (y < 0))) ? m + y : m;
+                       return (!fmod && m != 0 && ((m < 0) != (y < 0))) ? m + y : m;
                      },
-                     [](int64_t x, int64_t y) -> std::optional<int64_t> {
+                     [fmod](int64_t x, int64_t y) -> std::optional<int64_t> {
                        if (y == 0 || (x == INT64_MIN && y == -1))
                          return std::nullopt;
                        int64_t m = x % y;
-                       return (m != 0 && ((m < 0) != (y < 0))) ? m + y : m;
+                       return (!fmod && m != 0 && ((m < 0) != (y < 0))) ? m + y : m;
                      }});
 }
 
@@ -535,6 +562,18 @@ OpFoldResult LogSoftmaxOp::fold(FoldAdaptor a) {
 
 template <typename OpT, typename Init, typename Acc, typename Fin>
 static OpFoldResult foldReduce(OpT op, Attribute in, Init init, Acc acc, Fin fin) {
+  // A constant axes operand becomes the attribute (in place).
+  if (Value axes = op.getDynamicAxes()) {
+    auto c = getConstantInts(axes);
+    if (!c)
+      return {};
+    op.getDynamicAxesMutable().clear();
+    if (c->empty())
+      op.removeAxesAttr();
+    else
+      op.setAxes(ArrayRef<int64_t>(*c));
+    return op.getResult();
+  }
   auto c = constOf(in);
   if (!c)
     return {};
@@ -627,10 +666,33 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor a) {
 OpFoldResult FlattenOp::fold(FoldAdaptor a) {
   return reshapeFold(getInput(), a.getInput(), getResult());
 }
+/// A constant axes operand of squeeze/unsqueeze becomes the attribute (in
+/// place); true when it did.
+template <typename OpT> static bool foldAxesOperand(OpT op) {
+  Value v = op.getDynamicAxes();
+  if (!v)
+    return false;
+  auto c = getConstantInts(v);
+  if (!c || (c->empty() && std::is_same_v<OpT, SqueezeOp>))
+    return false; // an empty squeeze operand is not the same as absent axes
+  op.getDynamicAxesMutable().clear();
+  op.setAxes(ArrayRef<int64_t>(*c));
+  return true;
+}
+
 OpFoldResult SqueezeOp::fold(FoldAdaptor a) {
+  if (foldAxesOperand(*this))
+    return getResult();
+  if (getDynamicAxes())
+    return {};
   return reshapeFold(getInput(), a.getInput(), getResult());
 }
+
 OpFoldResult UnsqueezeOp::fold(FoldAdaptor a) {
+  if (foldAxesOperand(*this))
+    return getResult();
+  if (getDynamicAxes())
+    return {};
   return reshapeFold(getInput(), a.getInput(), getResult());
 }
 

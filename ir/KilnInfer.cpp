@@ -414,9 +414,48 @@ KILN_INFER_AXIS_SAME(SoftmaxOp)
 KILN_INFER_AXIS_SAME(LogSoftmaxOp)
 #undef KILN_INFER_AXIS_SAME
 
+/// A reduction whose axes are a run-time operand: constant operands act as
+/// the attribute; otherwise reduced dims are unknown (`?`, or 1 when the
+/// input dim is 1), and without keepdims the rank is known only from the
+/// operand's static length.
+static LogicalResult dynamicReductionShape(const Diag &d, Value input, Value axes, bool keepdims,
+                                           bool noopWithEmptyAxes,
+                                           SmallVectorImpl<Type> &results) {
+  if (failed(checkVector(d, axes, "axes")))
+    return failure();
+  if (auto c = getConstantInts(axes))
+    return reductionShape(d, input, ArrayRef<int64_t>(*c), keepdims, noopWithEmptyAxes, results);
+  auto t = rankedOf(input);
+  Type elt = eltOf(input);
+  int64_t n = vectorLength(axes);
+  if (!t) {
+    results.push_back(unrankedOf(elt));
+    return success();
+  }
+  int64_t rank = t.getRank();
+  if (n == 0) // empty: all axes, or none
+    return reductionShape(d, input, std::nullopt, keepdims, noopWithEmptyAxes, results);
+  if (!isDyn(n) && n > rank)
+    return d.fail("axes has ", n, " values but the input has rank ", rank);
+  if (keepdims) {
+    SmallVector<int64_t> shape;
+    for (int64_t dim : t.getShape())
+      shape.push_back(dim == 1 ? 1 : kDyn);
+    results.push_back(tensorOf(shape, elt));
+  } else if (!isDyn(n)) {
+    results.push_back(tensorOf(SmallVector<int64_t>(rank - n, kDyn), elt));
+  } else {
+    results.push_back(unrankedOf(elt));
+  }
+  return success();
+}
+
 #define KILN_INFER_REDUCE(OP)                                                                      \
   KILN_INFER(OP) {                                                                                 \
     KILN_ADAPTOR(OP);                                                                              \
+    if (a.getDynamicAxes())                                                                        \
+      return dynamicReductionShape(d, a.getInput(), a.getDynamicAxes(), a.getKeepdims(),           \
+                                   a.getNoopWithEmptyAxes(), results);                             \
     return reductionShape(d, a.getInput(), a.getAxes(), a.getKeepdims(),                           \
                           a.getNoopWithEmptyAxes(), results);                                      \
   }
@@ -547,16 +586,42 @@ KILN_INFER(FlattenOp) {
   return success();
 }
 
+/// Squeeze/unsqueeze with run-time axes: the constant values when the
+/// operand is a constant; otherwise its static length (or kDyn).
+static std::optional<SmallVector<int64_t>> constantAxes(Value v) {
+  return v ? getConstantInts(v) : std::nullopt;
+}
+
 KILN_INFER(SqueezeOp) {
   KILN_ADAPTOR(SqueezeOp);
   auto t = rankedOf(a.getInput());
+  if (a.getDynamicAxes() && failed(checkVector(d, a.getDynamicAxes(), "axes")))
+    return failure();
   if (!t) {
     results.push_back(unrankedOf(eltOf(a.getInput())));
     return success();
   }
   SmallVector<int64_t> shape;
-  if (a.getAxes()) {
-    auto axes = normalizeAxes(d, *a.getAxes(), t.getRank());
+  std::optional<SmallVector<int64_t>> dynAxes = constantAxes(a.getDynamicAxes());
+  if (a.getDynamicAxes() && !dynAxes) {
+    int64_t n = vectorLength(a.getDynamicAxes());
+    if (!isDyn(n) && n > t.getRank())
+      return d.fail("axes has ", n, " values but the input has rank ", t.getRank());
+    if (n == 0)
+      return d.fail("an empty axes operand is not supported (ONNX leaves its meaning open)");
+    if (isDyn(n))
+      results.push_back(unrankedOf(t.getElementType()));
+    else
+      results.push_back(tensorOf(SmallVector<int64_t>(t.getRank() - n, kDyn), t.getElementType()));
+    return success();
+  }
+  if (dynAxes && dynAxes->empty())
+    return d.fail("an empty axes operand is not supported (ONNX leaves its meaning open)");
+  std::optional<ArrayRef<int64_t>> attrAxes = a.getAxes();
+  if (dynAxes)
+    attrAxes = ArrayRef<int64_t>(*dynAxes);
+  if (attrAxes) {
+    auto axes = normalizeAxes(d, *attrAxes, t.getRank());
     if (failed(axes))
       return failure();
     for (int64_t i = 0; i < t.getRank(); ++i) {
@@ -588,8 +653,22 @@ KILN_INFER(UnsqueezeOp) {
     results.push_back(unrankedOf(eltOf(a.getInput())));
     return success();
   }
-  int64_t rank = t.getRank() + (int64_t)a.getAxes().size();
-  auto axes = normalizeAxes(d, a.getAxes(), rank);
+  if (a.getDynamicAxes() && failed(checkVector(d, a.getDynamicAxes(), "axes")))
+    return failure();
+  std::optional<SmallVector<int64_t>> dynAxes = constantAxes(a.getDynamicAxes());
+  if (a.getDynamicAxes() && !dynAxes) {
+    int64_t n = vectorLength(a.getDynamicAxes());
+    if (isDyn(n))
+      results.push_back(unrankedOf(t.getElementType()));
+    else
+      results.push_back(tensorOf(SmallVector<int64_t>(t.getRank() + n, kDyn), t.getElementType()));
+    return success();
+  }
+  ArrayRef<int64_t> axesIn = dynAxes ? ArrayRef<int64_t>(*dynAxes)
+                             : a.getAxes() ? *a.getAxes()
+                                           : ArrayRef<int64_t>();
+  int64_t rank = t.getRank() + (int64_t)axesIn.size();
+  auto axes = normalizeAxes(d, axesIn, rank);
   if (failed(axes))
     return failure();
   SmallVector<int64_t> shape;
@@ -898,6 +977,11 @@ KILN_INFER(ResizeOp) {
       if (!t.isDynamicDim(i))
         shape[i] = (int64_t)std::floor((double)t.getDimSize(i) * s);
     }
+  } else if (isa<FloatType>(eltOf(a.getSizes()))) {
+    // Run-time scales: the operand's length must match the rank.
+    int64_t n = vectorLength(a.getSizes());
+    if (!isDyn(n) && n != rank)
+      return d.fail("scales has ", n, " values but the input has rank ", rank);
   } else if (auto sizes = getConstantInts(a.getSizes())) {
     if ((int64_t)sizes->size() != rank)
       return d.fail("sizes has ", sizes->size(), " values but the input has rank ", rank);

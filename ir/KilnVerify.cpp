@@ -41,10 +41,54 @@ LogicalResult GeluOp::verify() {
 }
 
 LogicalResult ClipOp::verify() {
+  if (!getBounds().empty()) {
+    if (getBounds().size() != 2)
+      return emitOpError("takes either no bound operands or two (min, max), got ")
+             << getBounds().size();
+    if (getMin() || getMax())
+      return emitOpError("takes its bounds as attributes or as operands, not both");
+    for (Value b : getBounds())
+      if (auto t = dyn_cast<RankedTensorType>(b.getType());
+          t && (t.getRank() > 1 || (t.hasStaticShape() && t.getNumElements() != 1)))
+        return emitOpError("bound operands must be scalars (one element), got ") << b.getType();
+  }
   if (getMin() && getMax() && getMin()->convertToDouble() > getMax()->convertToDouble())
     return emitOpError("min ") << getMin()->convertToDouble() << " is greater than max "
                                << getMax()->convertToDouble();
   return success();
+}
+
+template <typename OpT> static LogicalResult verifyReduce(OpT op) {
+  if (op.getDynamicAxes() && op.getAxes())
+    return op.emitOpError("takes its axes as the attribute or as an operand, not both");
+  if (Value v = op.getDynamicAxes())
+    if (auto t = dyn_cast<RankedTensorType>(v.getType()); t && t.getRank() != 1)
+      return op.emitOpError("axes operand must be a 1-D tensor, got ") << v.getType();
+  return success();
+}
+LogicalResult ReduceSumOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMeanOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMinOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceProdOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceL1Op::verify() { return verifyReduce(*this); }
+LogicalResult ReduceL2Op::verify() { return verifyReduce(*this); }
+LogicalResult ReduceSumSquareOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceLogSumExpOp::verify() { return verifyReduce(*this); }
+
+template <typename OpT> static LogicalResult verifyDynamicAxes(OpT op) {
+  if (op.getDynamicAxes() && op.getAxes())
+    return op.emitOpError("takes its axes as the attribute or as an operand, not both");
+  if (Value v = op.getDynamicAxes())
+    if (auto t = dyn_cast<RankedTensorType>(v.getType()); t && t.getRank() != 1)
+      return op.emitOpError("axes operand must be a 1-D tensor, got ") << v.getType();
+  return success();
+}
+LogicalResult SqueezeOp::verify() { return verifyDynamicAxes(*this); }
+LogicalResult UnsqueezeOp::verify() {
+  if (!getDynamicAxes() && !getAxes())
+    return emitOpError("needs axes (the attribute or an operand)");
+  return verifyDynamicAxes(*this);
 }
 
 LogicalResult DropoutOp::verify() {
@@ -74,7 +118,8 @@ LogicalResult ResizeOp::verify() {
     return emitOpError("mode must be nearest, linear or cubic, got '") << mode << "'";
   StringRef ctm = getCoordinateTransformationMode();
   if (ctm != "half_pixel" && ctm != "half_pixel_symmetric" && ctm != "pytorch_half_pixel" &&
-      ctm != "align_corners" && ctm != "asymmetric" && ctm != "tf_crop_and_resize")
+      ctm != "align_corners" && ctm != "asymmetric" && ctm != "tf_crop_and_resize" &&
+      ctm != "tf_half_pixel_for_nn")
     return emitOpError("unknown coordinate_transformation_mode '") << ctm << "'";
   StringRef nm = getNearestMode();
   if (nm != "round_prefer_floor" && nm != "round_prefer_ceil" && nm != "floor" && nm != "ceil")

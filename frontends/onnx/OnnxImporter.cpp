@@ -268,9 +268,15 @@ ImportFn reduction(int64_t axesInputSince) {
     SmallVector<NamedAttribute> a{
         n.im.b.getNamedAttr("keepdims", n.im.b.getBoolAttr(n.getInt("keepdims", 1) != 0))};
     std::optional<SmallVector<int64_t>> axes;
+    SmallVector<Value> operands{n.inputs[0]};
     if (n.opset >= axesInputSince) {
-      if (n.input(1) && !(axes = constInts(n, 1)))
-        return needConst(n, "axes");
+      if (n.input(1) && !(axes = constInts(n, 1))) {
+        // Run-time axes: the kiln op's axes operand (1-D i64).
+        auto t = dyn_cast<ShapedType>(n.input(1).getType());
+        if (!t || !t.getElementType().isInteger(64))
+          return LogicalResult(emitError(n.loc) << "axes must be an int64 tensor");
+        operands.push_back(n.input(1));
+      }
       a.push_back(n.im.b.getNamedAttr("noop_with_empty_axes",
                                       n.im.b.getBoolAttr(n.getInt("noop_with_empty_axes", 0))));
     } else {
@@ -278,7 +284,7 @@ ImportFn reduction(int64_t axesInputSince) {
     }
     if (axes)
       a.push_back(n.im.b.getNamedAttr("axes", n.im.b.getDenseI64ArrayAttr(*axes)));
-    Value v = n.im.create1<OpT>(n.loc, n.inputs[0], a);
+    Value v = n.im.create1<OpT>(n.loc, operands, a);
     if (!v)
       return failure();
     out.push_back(v);
@@ -416,10 +422,39 @@ LogicalResult importClip(Node &n, SmallVectorImpl<Value> &out) {
     if (n.attr("max"))
       hi = n.getFloat("max", 0);
   } else {
-    if (n.input(1) && !(lo = constScalar(n, 1)))
-      return needConst(n, "Clip min");
-    if (n.input(2) && !(hi = constScalar(n, 2)))
-      return needConst(n, "Clip max");
+    bool dynLo = n.input(1) && !(lo = constScalar(n, 1));
+    bool dynHi = n.input(2) && !(hi = constScalar(n, 2));
+    if (dynLo || dynHi) {
+      // Run-time bounds: kiln.clip takes both as scalar operands; a missing
+      // or constant one becomes a constant of the input's type (an absent
+      // bound is the type's extreme, which clips nothing).
+      auto t = dyn_cast<ShapedType>(n.inputs[0].getType());
+      if (!t)
+        return LogicalResult(emitError(n.loc) << "Clip input must be a tensor");
+      Type elt = t.getElementType();
+      auto scalar = RankedTensorType::get({}, elt);
+      auto bound = [&](size_t i, bool upper) -> Value {
+        if (Value v = n.input(i))
+          return v;
+        Attribute e;
+        if (auto ft = dyn_cast<FloatType>(elt))
+          e = FloatAttr::get(ft, APFloat::getInf(ft.getFloatSemantics(), !upper));
+        else {
+          unsigned w = elt.getIntOrFloatBitWidth();
+          bool sgn = !elt.isUnsignedInteger();
+          APInt x = upper ? (sgn ? APInt::getSignedMaxValue(w) : APInt::getMaxValue(w))
+                          : (sgn ? APInt::getSignedMinValue(w) : APInt::getMinValue(w));
+          e = IntegerAttr::get(elt, x);
+        }
+        return b.create<ConstantOp>(n.loc, scalar, DenseElementsAttr::get(scalar, e));
+      };
+      Value l = bound(1, false), h = bound(2, true);
+      Value v = n.im.create1<ClipOp>(n.loc, {n.inputs[0], l, h}, {});
+      if (!v)
+        return failure();
+      out.push_back(v);
+      return success();
+    }
   }
   if (lo)
     a.push_back(b.getNamedAttr("min", b.getF64FloatAttr(*lo)));
@@ -433,8 +468,9 @@ LogicalResult importClip(Node &n, SmallVectorImpl<Value> &out) {
 }
 
 LogicalResult importDropout(Node &n, SmallVectorImpl<Value> &out) {
-  if (n.proto.output.size() > 1 && !n.proto.output[1].empty())
-    return emitError(n.loc) << "Dropout's mask output is not supported (inference only)";
+  bool wantMask = n.proto.output.size() > 1 && !n.proto.output[1].empty();
+  if (wantMask && n.opset < 12)
+    return emitError(n.loc) << "Dropout's mask output before opset 12 is not supported";
   float ratio = n.getFloat("ratio", 0.5f);
   if (n.opset >= 12) {
     if (n.input(2)) {
@@ -445,10 +481,9 @@ LogicalResult importDropout(Node &n, SmallVectorImpl<Value> &out) {
         return emitError(n.loc) << "Dropout with training_mode=true is not supported";
     }
     if (n.input(1)) {
-      auto r = constScalar(n, 1);
-      if (!r)
-        return needConst(n, "Dropout ratio");
-      ratio = (float)*r;
+      // At inference any ratio is the identity: a run-time ratio is ignored.
+      if (auto r = constScalar(n, 1))
+        ratio = (float)*r;
     }
   }
   Value v = n.im.create1<DropoutOp>(n.loc, n.inputs[0],
@@ -456,6 +491,17 @@ LogicalResult importDropout(Node &n, SmallVectorImpl<Value> &out) {
   if (!v)
     return failure();
   out.push_back(v);
+  if (wantMask) { // inference: the mask is all true, of the input's shape
+    auto &b = n.im.b;
+    auto one = RankedTensorType::get({1}, b.getI1Type());
+    Value shape = n.im.create1<ShapeOp>(n.loc, n.inputs[0], {b.getNamedAttr("start", b.getI64IntegerAttr(0))});
+    Value mask = shape ? n.im.create1<ConstantOfShapeOp>(
+                             n.loc, shape, {b.getNamedAttr("value", DenseElementsAttr::get(one, true))})
+                       : Value();
+    if (!mask)
+      return failure();
+    out.push_back(mask);
+  }
   return success();
 }
 
@@ -477,6 +523,206 @@ LogicalResult importCast(Node &n, SmallVectorImpl<Value> &out) {
                             << dataTypeName((int32_t)n.getInt("to", 0)) << " is not supported";
   Value v = n.im.create1<CastOp>(n.loc, n.inputs[0],
                                  {n.im.b.getNamedAttr("to", TypeAttr::get(to))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importMod(Node &n, SmallVectorImpl<Value> &out) {
+  bool fmod = n.getInt("fmod", 0) != 0;
+  auto t = dyn_cast<ShapedType>(n.inputs[0].getType());
+  if (t && isa<FloatType>(t.getElementType()) && !fmod)
+    return emitError(n.loc) << "Mod of floating-point inputs needs fmod=1";
+  if (!n.input(1))
+    return emitError(n.loc) << "Mod needs two inputs";
+  Value v = n.im.create1<ModOp>(n.loc, {n.inputs[0], n.inputs[1]},
+                                {n.im.b.getNamedAttr("fmod", n.im.b.getBoolAttr(fmod))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+/// Mean: the sum of the inputs divided by their count (float inputs).
+LogicalResult importMean(Node &n, SmallVectorImpl<Value> &out) {
+  SmallVector<Value> sum;
+  if (failed(variadic<AddOp>()(n, sum)))
+    return failure();
+  auto t = dyn_cast<ShapedType>(sum[0].getType());
+  auto ft = t ? dyn_cast<FloatType>(t.getElementType()) : FloatType();
+  if (!ft)
+    return emitError(n.loc) << "Mean of non-floating-point inputs is not supported";
+  if (n.inputs.size() == 1) {
+    out.push_back(sum[0]);
+    return success();
+  }
+  auto scalar = RankedTensorType::get({}, ft);
+  Value count = n.im.b.create<ConstantOp>(
+      n.loc, scalar, DenseElementsAttr::get(scalar, FloatAttr::get(ft, (double)n.inputs.size())));
+  Value v = n.im.create1<DivOp>(n.loc, {sum[0], count});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importCastLike(Node &n, SmallVectorImpl<Value> &out) {
+  if (!n.input(1))
+    return emitError(n.loc) << "CastLike needs a target_type input";
+  Type to = cast<ShapedType>(n.inputs[1].getType()).getElementType();
+  Value v = n.im.create1<CastOp>(n.loc, n.inputs[0], {n.im.b.getNamedAttr("to", TypeAttr::get(to))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+/// Resize-11/13/18/19 (roi, scales, sizes inputs; axes and
+/// keep_aspect_ratio_policy from 18): constant scales become the `scales`
+/// attribute, sizes the operand.
+LogicalResult importResize(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  if (n.opset < 11)
+    return emitError(n.loc) << "Resize before opset 11 is not supported yet";
+  std::string ctm = n.getString("coordinate_transformation_mode", "half_pixel");
+  if (ctm == "tf_crop_and_resize")
+    return emitError(n.loc) << "Resize with coordinate_transformation_mode tf_crop_and_resize (roi) "
+                               "is not supported yet";
+  if (n.getInt("antialias", 0) != 0)
+    return emitError(n.loc) << "Resize with antialias=1 is not supported yet";
+  std::string policy = n.getString("keep_aspect_ratio_policy", "stretch");
+  auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
+  if (!t)
+    return emitError(n.loc) << "Resize needs an input of known rank";
+  int64_t rank = t.getRank();
+  SmallVector<int64_t> axes;
+  if (auto a = n.getInts("axes")) {
+    for (int64_t x : *a) {
+      if (x < -rank || x >= rank)
+        return emitError(n.loc) << "Resize axis " << x << " out of range";
+      axes.push_back(x < 0 ? x + rank : x);
+    }
+  } else {
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  }
+  auto isEmpty = [](Value v) {
+    auto st = dyn_cast<RankedTensorType>(v.getType());
+    return st && st.hasStaticShape() && st.getNumElements() == 0;
+  };
+  Value scalesIn = n.input(2), sizesIn = n.input(3);
+  if (scalesIn && isEmpty(scalesIn))
+    scalesIn = Value();
+  if (sizesIn && isEmpty(sizesIn))
+    sizesIn = Value();
+  if (!scalesIn == !sizesIn)
+    return emitError(n.loc) << "Resize needs exactly one of scales and sizes";
+  SmallVector<NamedAttribute> a{
+      b.getNamedAttr("mode", b.getStringAttr(n.getString("mode", "nearest"))),
+      b.getNamedAttr("coordinate_transformation_mode", b.getStringAttr(ctm)),
+      b.getNamedAttr("nearest_mode", b.getStringAttr(n.getString("nearest_mode", "round_prefer_floor"))),
+      b.getNamedAttr("cubic_coeff_a", b.getF32FloatAttr(n.getFloat("cubic_coeff_a", -0.75f))),
+      b.getNamedAttr("exclude_outside", b.getBoolAttr(n.getInt("exclude_outside", 0) != 0)),
+      b.getNamedAttr("extrapolation_value", b.getF32FloatAttr(n.getFloat("extrapolation_value", 0)))};
+  SmallVector<Value> operands{n.inputs[0]};
+  // A per-axis vector v (scales or sizes) spread over all dims, each other
+  // dim taking fill(i): built with kiln ops when v is a run-time value.
+  auto spread = [&](Value v, function_ref<Value(int64_t)> fill) -> Value {
+    if (axes.size() == (size_t)rank && llvm::all_of(llvm::enumerate(axes), [](auto p) {
+          return (int64_t)p.index() == p.value();
+        }))
+      return v;
+    SmallVector<Value> pieces;
+    for (int64_t i = 0; i < rank; ++i) {
+      auto it = llvm::find(axes, i);
+      Value piece = it == axes.end()
+                        ? fill(i)
+                        : n.im.create1<GatherOp>(n.loc, {v, n.im.constI64(n.loc, {it - axes.begin()})},
+                                                 {b.getNamedAttr("axis", b.getI64IntegerAttr(0))});
+      if (!piece)
+        return Value();
+      pieces.push_back(piece);
+    }
+    return n.im.create1<ConcatOp>(n.loc, pieces, {b.getNamedAttr("axis", b.getI64IntegerAttr(0))});
+  };
+  if (scalesIn) {
+    Attribute c;
+    std::optional<ConstTensor> sc;
+    if (matchPattern(scalesIn, m_Constant(&c)) && (sc = readConstant(c))) {
+      if ((size_t)sc->size() != axes.size())
+        return emitError(n.loc) << "Resize scales has " << sc->size() << " values for "
+                                << axes.size() << " axes";
+      SmallVector<float> full(rank, 1.0f);
+      for (size_t i = 0; i < axes.size(); ++i)
+        full[axes[i]] = (float)sc->asDouble(i);
+      a.push_back(b.getNamedAttr("scales", b.getDenseF32ArrayAttr(full)));
+    } else {
+      auto st = dyn_cast<ShapedType>(scalesIn.getType());
+      if (!st || !st.getElementType().isF32())
+        return emitError(n.loc) << "Resize scales must be a float tensor";
+      auto one = RankedTensorType::get({1}, b.getF32Type());
+      Value full = spread(scalesIn, [&](int64_t) -> Value {
+        return b.create<ConstantOp>(n.loc, one, DenseElementsAttr::get(one, 1.0f));
+      });
+      if (!full)
+        return failure();
+      operands.push_back(full);
+    }
+  } else {
+    if (policy != "stretch")
+      // The kernel derives per-axis scales from the sizes; the policy's one
+      // common scale is not representable yet.
+      return emitError(n.loc) << "Resize keep_aspect_ratio_policy " << policy
+                              << " is not supported yet";
+    auto st = dyn_cast<ShapedType>(sizesIn.getType());
+    if (!st || !st.getElementType().isInteger(64))
+      return emitError(n.loc) << "Resize sizes must be an int64 tensor";
+    Value full = spread(sizesIn, [&](int64_t i) -> Value {
+      return n.im.create1<ShapeOp>(n.loc, n.inputs[0],
+                                   {b.getNamedAttr("start", b.getI64IntegerAttr(i)),
+                                    b.getNamedAttr("end", b.getI64IntegerAttr(i + 1))});
+    });
+    if (!full)
+      return failure();
+    operands.push_back(full);
+  }
+  Value v = n.im.create1<ResizeOp>(n.loc, operands, a);
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+/// ReduceLogSum = log(ReduceSum) (float inputs).
+LogicalResult importReduceLogSum(Node &n, SmallVectorImpl<Value> &out) {
+  auto t = dyn_cast<ShapedType>(n.inputs[0].getType());
+  if (!t || !isa<FloatType>(t.getElementType()))
+    return emitError(n.loc) << "ReduceLogSum of non-floating-point inputs is not supported";
+  SmallVector<Value> sum;
+  if (failed(reduction<ReduceSumOp>(18)(n, sum)))
+    return failure();
+  Value v = n.im.create1<LogOp>(n.loc, sum[0]);
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+/// ThresholdedRelu: x > alpha ? x : 0 (float inputs).
+LogicalResult importThresholdedRelu(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  auto t = dyn_cast<ShapedType>(n.inputs[0].getType());
+  auto ft = t ? dyn_cast<FloatType>(t.getElementType()) : FloatType();
+  if (!ft)
+    return emitError(n.loc) << "ThresholdedRelu of non-floating-point inputs is not supported";
+  auto scalar = RankedTensorType::get({}, ft);
+  Value alpha = b.create<ConstantOp>(
+      n.loc, scalar, DenseElementsAttr::get(scalar, FloatAttr::get(ft, (double)n.getFloat("alpha", 1.0f))));
+  Value zero = b.create<ConstantOp>(n.loc, scalar,
+                                    DenseElementsAttr::get(scalar, FloatAttr::get(ft, 0.0)));
+  Value cond = n.im.create1<GreaterOp>(n.loc, {n.inputs[0], alpha});
+  Value v = cond ? n.im.create1<WhereOp>(n.loc, {cond, n.inputs[0], zero}) : Value();
   if (!v)
     return failure();
   out.push_back(v);
@@ -513,18 +759,24 @@ template <typename OpT>
 ImportFn squeezeLike(bool required) {
   return [required](Node &n, SmallVectorImpl<Value> &out) {
     std::optional<SmallVector<int64_t>> axes;
+    SmallVector<Value> operands{n.inputs[0]};
     if (n.opset >= 13) {
-      if (n.input(1) && !(axes = constInts(n, 1)))
-        return needConst(n, "axes");
+      if (n.input(1) && !(axes = constInts(n, 1))) {
+        // Run-time axes: the kiln op's axes operand (1-D i64).
+        auto t = dyn_cast<ShapedType>(n.input(1).getType());
+        if (!t || !t.getElementType().isInteger(64))
+          return LogicalResult(emitError(n.loc) << "axes must be an int64 tensor");
+        operands.push_back(n.input(1));
+      }
     } else {
       axes = n.getInts("axes");
     }
     SmallVector<NamedAttribute> a;
     if (axes)
       a.push_back(n.im.b.getNamedAttr("axes", n.im.b.getDenseI64ArrayAttr(*axes)));
-    else if (required)
+    else if (required && operands.size() == 1)
       return LogicalResult(emitError(n.loc) << "Unsqueeze needs axes");
-    Value v = n.im.create1<OpT>(n.loc, n.inputs[0], a);
+    Value v = n.im.create1<OpT>(n.loc, operands, a);
     if (!v)
       return failure();
     out.push_back(v);
@@ -737,10 +989,48 @@ LogicalResult importBatchNorm(Node &n, SmallVectorImpl<Value> &out) {
 }
 
 LogicalResult importLayerNorm(Node &n, SmallVectorImpl<Value> &out) {
-  for (size_t i = 1; i < n.proto.output.size(); ++i)
-    if (!n.proto.output[i].empty())
-      return emitError(n.loc) << "LayerNormalization's Mean/InvStdDev outputs are not supported";
   auto &b = n.im.b;
+  bool wantStats = false;
+  for (size_t i = 1; i < n.proto.output.size(); ++i)
+    wantStats |= !n.proto.output[i].empty();
+  Value mean, invStd;
+  if (wantStats) {
+    // Mean and InvStdDev (kept dims, stash_type precision) from kiln ops:
+    // mean = E[x], invstd = 1 / sqrt(E[(x - mean)^2] + epsilon).
+    auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
+    if (!t)
+      return emitError(n.loc) << "LayerNormalization's Mean/InvStdDev outputs need an input of known rank";
+    int64_t stash = n.getInt("stash_type", 1);
+    Type stashType = stash == 1 ? Type(b.getF32Type()) : stash == 11 ? Type(b.getF64Type()) : Type();
+    if (!stashType)
+      return emitError(n.loc) << "LayerNormalization stash_type " << stash << " is not supported";
+    int64_t rank = t.getRank(), axis = n.getInt("axis", -1);
+    if (axis < -rank || axis >= rank)
+      return emitError(n.loc) << "LayerNormalization axis " << axis << " out of range";
+    if (axis < 0)
+      axis += rank;
+    SmallVector<int64_t> axes;
+    for (int64_t i = axis; i < rank; ++i)
+      axes.push_back(i);
+    Value x = n.inputs[0];
+    if (t.getElementType() != stashType)
+      x = n.im.create1<CastOp>(n.loc, x, {b.getNamedAttr("to", TypeAttr::get(stashType))});
+    SmallVector<NamedAttribute> ra{b.getNamedAttr("axes", b.getDenseI64ArrayAttr(axes)),
+                                   b.getNamedAttr("keepdims", b.getBoolAttr(true))};
+    auto scalar = RankedTensorType::get({}, stashType);
+    Value eps = b.create<ConstantOp>(
+        n.loc, scalar,
+        DenseElementsAttr::get(scalar, FloatAttr::get(stashType, (double)n.getFloat("epsilon", 1e-5f))));
+    Value d, var, sd;
+    if (!x || !(mean = n.im.create1<ReduceMeanOp>(n.loc, x, ra)) ||
+        !(d = n.im.create1<SubOp>(n.loc, {x, mean})) ||
+        !(d = n.im.create1<MulOp>(n.loc, {d, d})) ||
+        !(var = n.im.create1<ReduceMeanOp>(n.loc, d, ra)) ||
+        !(var = n.im.create1<AddOp>(n.loc, {var, eps})) ||
+        !(sd = n.im.create1<SqrtOp>(n.loc, var)) ||
+        !(invStd = n.im.create1<ReciprocalOp>(n.loc, sd)))
+      return failure();
+  }
   SmallVector<Value> operands{n.input(0), n.input(1)};
   if (n.input(2))
     operands.push_back(n.input(2));
@@ -751,6 +1041,10 @@ LogicalResult importLayerNorm(Node &n, SmallVectorImpl<Value> &out) {
   if (!v)
     return failure();
   out.push_back(v);
+  if (wantStats) {
+    out.push_back(mean);
+    out.push_back(invStd);
+  }
   return success();
 }
 
@@ -797,6 +1091,7 @@ const llvm::StringMap<ImportFn> &opTable() {
                                         {"gamma", 1.05070102214813232421875f}});
     t["HardSigmoid"] = withFloatAttrs<HardSigmoidOp>({{"alpha", 0.2f}, {"beta", 0.5f}});
     t["Gelu"] = importGelu;
+    t["ThresholdedRelu"] = importThresholdedRelu;
     t["Clip"] = importClip;
     t["Dropout"] = importDropout;
     t["Cast"] = importCast;
@@ -816,6 +1111,9 @@ const llvm::StringMap<ImportFn> &opTable() {
     t["Xor"] = simple<XorOp>();
     t["PRelu"] = simple<PReluOp>();
     t["Where"] = simple<WhereOp>();
+    t["Mod"] = importMod;
+    t["Mean"] = importMean;
+    t["CastLike"] = importCastLike;
     t["Sum"] = variadic<AddOp>();
     t["Max"] = variadic<MaxOp>();
     t["Min"] = variadic<MinOp>();
@@ -831,6 +1129,7 @@ const llvm::StringMap<ImportFn> &opTable() {
     t["ReduceL2"] = reduction<ReduceL2Op>(18);
     t["ReduceSumSquare"] = reduction<ReduceSumSquareOp>(18);
     t["ReduceLogSumExp"] = reduction<ReduceLogSumExpOp>(18);
+    t["ReduceLogSum"] = importReduceLogSum;
     t["ArgMax"] = argReduce<ArgMaxOp>();
     t["ArgMin"] = argReduce<ArgMinOp>();
     // Data movement and shapes
@@ -844,6 +1143,7 @@ const llvm::StringMap<ImportFn> &opTable() {
     t["Slice"] = importSlice;
     t["Gather"] = importGather;
     t["Pad"] = importPad;
+    t["Resize"] = importResize;
     t["Expand"] = simple<ExpandOp>();
     t["Tile"] = simple<TileOp>();
     t["Shape"] = importShape;

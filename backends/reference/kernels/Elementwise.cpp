@@ -273,6 +273,17 @@ Status runCast(const OpCtx &c, std::vector<Tensor> &o) {
 
 Status inferClip(const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
   if (Status st = requireNumeric(c, 0); !st) return st;
+  if (c.in.size() == 2) return c.fail("takes no bound operands or two (min, max), got one");
+  if (c.in.size() == 3) {
+    if (c.attrs.has("min") || c.attrs.has("max"))
+      return c.fail("takes its bounds as attributes or as operands, not both");
+    for (size_t i = 1; i < 3; ++i) {
+      if (!c.in[i]) return c.fail("bound operand ", i, " is absent");
+      if (Status st = requireSameType(c, 0, i, "input and bound"); !st) return st;
+      if (c.in[i]->numElements() != 1 || c.in[i]->shape.size() > 1)
+        return c.fail("bound operands must be scalars, got shape ", shapeStr(c.in[i]->shape));
+    }
+  }
   for (const char *n : {"min", "max"})
     if (const Attr *a = c.attrs.find(n); a && a->kind != Attr::Float && a->kind != Attr::Int)
       return c.fail(n, " must be a number");
@@ -280,6 +291,28 @@ Status inferClip(const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
 }
 
 Status runClip(const OpCtx &c, std::vector<Tensor> &o) {
+  if (c.in.size() == 3) { // run-time bounds of the input's type
+    return dispatchNumeric(c.in[0]->dtype, [&](auto tag) {
+      using T = decltype(tag);
+      T lo = ptr<T>(*c.in[1])[0], hi = ptr<T>(*c.in[2])[0];
+      if constexpr (isFloatT<T>) {
+        auto l = ld(lo), h = ld(hi);
+        return mapUnary<T>(*c.in[0], o[0], [&](T v) {
+          auto x = ld(v);
+          if (std::isnan(x)) return v;
+          x = x < l ? l : x;
+          x = x > h ? h : x;
+          return st<T>(x);
+        });
+      } else {
+        return mapUnary<T>(*c.in[0], o[0], [&](T x) {
+          if (x < lo) x = lo;
+          if (x > hi) x = hi;
+          return x;
+        });
+      }
+    });
+  }
   bool hasLo = c.attrs.has("min"), hasHi = c.attrs.has("max");
   double lo = c.attrs.getFloat("min", 0), hi = c.attrs.getFloat("max", 0);
   return dispatchNumeric(c.in[0]->dtype, [&](auto tag) {
@@ -426,7 +459,7 @@ void registerElementwise(Registry &reg) {
   numericUnary("abs", Abs{});
   numericUnary("neg", Neg{});
   numericUnary("sign", Sign{});
-  reg["clip"] = OpDef{1, 1, inferClip, runClip};
+  reg["clip"] = OpDef{1, 3, inferClip, runClip};
   reg["not"] = OpDef{1, 1,
                      [](const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
                        if (Status st = requireBool(c, 0); !st) return st;

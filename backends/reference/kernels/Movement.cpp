@@ -213,10 +213,24 @@ Status normalizeAxes(const OpCtx &c, const std::vector<int64_t> &axes, int64_t r
   return Status::success();
 }
 
+/// The axes attribute, or the run-time axes operand (input 1) when present.
+Status squeezeAxes(const OpCtx &c, std::optional<std::vector<int64_t>> &axes) {
+  axes = c.attrs.getInts("axes");
+  if (!c.input(1)) return Status::success();
+  if (axes) return c.fail("takes its axes as the attribute or as an operand, not both");
+  std::vector<int64_t> v;
+  if (Status st = c.readInts(1, "axes", v); !st) return st;
+  if (v.empty()) return c.fail("an empty axes operand is not supported");
+  axes = v;
+  return Status::success();
+}
+
 Status inferSqueeze(const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
   const Shape &in = c.in[0]->shape;
   Shape out;
-  if (auto axes = c.attrs.getInts("axes")) {
+  std::optional<std::vector<int64_t>> axes;
+  if (Status st = squeezeAxes(c, axes); !st) return st;
+  if (axes) {
     std::vector<bool> mask;
     if (Status st = normalizeAxes(c, *axes, (int64_t)in.size(), mask); !st) return st;
     for (size_t i = 0; i < in.size(); ++i) {
@@ -231,7 +245,8 @@ Status inferSqueeze(const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t
 }
 
 Status inferUnsqueeze(const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
-  auto axes = c.attrs.getInts("axes");
+  std::optional<std::vector<int64_t>> axes;
+  if (Status st = squeezeAxes(c, axes); !st) return st;
   if (!axes) return c.fail("needs the axes attribute");
   const Shape &in = c.in[0]->shape;
   int64_t rank = (int64_t)(in.size() + axes->size());
@@ -602,6 +617,14 @@ Status resizeParams(const OpCtx &c, ResizeParams &p) {
   int64_t rank = (int64_t)in.size();
   const Tensor *sizes = c.input(1);
   auto scales = c.attrs.getFloats("scales");
+  if (sizes && isFloatType(sizes->dtype)) { // run-time scales (f32)
+    if (scales) return c.fail("takes scales as an attribute or as an operand, not both");
+    if (sizes->dtype != DType::F32) return c.fail("scales must be f32");
+    if (sizes->shape.size() != 1) return c.fail("scales must be 1-D, got shape ", shapeStr(sizes->shape));
+    if (sizes->numElements() > 0 && !sizes->data) return c.fail("the value of scales is needed but its data is not given");
+    scales = std::vector<double>(ptr<float>(*sizes), ptr<float>(*sizes) + sizes->numElements());
+    sizes = nullptr;
+  }
   if (!sizes && !scales) return c.fail("needs either sizes or scales");
   if (sizes && scales) return c.fail("takes sizes or scales, not both");
   p.mode = c.attrs.getString("mode", "nearest");
@@ -775,8 +798,8 @@ void registerMovement(Registry &reg) {
   reg["constant_of_shape"] = OpDef{1, 1, inferConstantOfShape, runConstantOfShape};
   reg["reshape"] = OpDef{2, 2, inferReshape, copyInput};
   reg["flatten"] = OpDef{1, 1, inferFlatten, copyInput};
-  reg["squeeze"] = OpDef{1, 1, inferSqueeze, copyInput};
-  reg["unsqueeze"] = OpDef{1, 1, inferUnsqueeze, copyInput};
+  reg["squeeze"] = OpDef{1, 2, inferSqueeze, copyInput};
+  reg["unsqueeze"] = OpDef{1, 2, inferUnsqueeze, copyInput};
   reg["transpose"] = OpDef{1, 1, inferTranspose, runTranspose};
   reg["concat"] = OpDef{1, -1, inferConcat, runConcat};
   reg["split"] = OpDef{1, 1, inferSplit, runSplit};

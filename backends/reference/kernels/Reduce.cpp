@@ -10,6 +10,12 @@ enum class Red { Sum, Mean, Max, Min, Prod, L1, L2, SumSquare, LogSumExp };
 Status reducedAxes(const OpCtx &c, int64_t rank, std::vector<bool> &reduce) {
   reduce.assign(rank, false);
   auto axes = c.attrs.getInts("axes");
+  if (c.input(1)) { // run-time axes operand
+    if (axes) return c.fail("takes its axes as the attribute or as an operand, not both");
+    std::vector<int64_t> v;
+    if (Status st = c.readInts(1, "axes", v); !st) return st;
+    axes = v;
+  }
   if (axes && !axes->empty()) {
     for (int64_t a : *axes) {
       int64_t n;
@@ -157,7 +163,7 @@ template <class T> Status reduceKernel(const OpCtx &c, Tensor &out, Red kind) {
 }
 
 OpDef reduceOp(Red kind) {
-  return OpDef{1, 1, inferReduce, [kind](const OpCtx &c, std::vector<Tensor> &o) {
+  return OpDef{1, 2, inferReduce, [kind](const OpCtx &c, std::vector<Tensor> &o) {
                  return dispatchNumeric(c.in[0]->dtype, [&](auto tag) {
                    return reduceKernel<decltype(tag)>(c, o[0], kind);
                  });

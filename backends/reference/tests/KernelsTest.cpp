@@ -516,6 +516,70 @@ TEST(Op, clip_4) {
   c.expect(0, F32, {2}, {2.0, 2.0}, 1e-05);
 }
 
+TEST(Op, clip_bound_operands_f32) {
+  Case c("clip");
+  c.in(F32, {4}, {-3.0, 0.5, NaN, 4.0});
+  c.in(F32, {}, {-1.0});
+  c.in(F32, {1}, {2.0});
+  c.expect(0, F32, {4}, {-1.0, 0.5, NaN, 2.0}, 1e-05);
+}
+
+TEST(Op, clip_bound_operands_int_crossed) {
+  Case c("clip");
+  c.in(I8, {3}, {-128.0, 0.0, 127.0});
+  c.in(I8, {}, {5.0});
+  c.in(I8, {}, {3.0});
+  c.expect(0, I8, {3}, {3.0, 3.0, 3.0}, 0);
+}
+
+TEST(Op, mod_fmod_int) {
+  Case c("mod");
+  c.in(I32, {4}, {7.0, -7.0, 7.0, -7.0});
+  c.in(I32, {4}, {3.0, 3.0, -3.0, -3.0});
+  c.i("fmod", 1);
+  c.expect(0, I32, {4}, {1.0, -1.0, 1.0, -1.0}, 0);
+}
+
+TEST(Op, reduce_axes_operand) {
+  Case c("reduce_sum");
+  c.in(F32, {2, 3}, {1, 2, 3, 4, 5, 6});
+  c.in(I64, {1}, {-1});
+  c.i("keepdims", 0);
+  c.expect(0, F32, {2}, {6, 15}, 1e-05);
+}
+
+TEST(Op, reduce_empty_axes_operand_noop) {
+  Case c("reduce_max");
+  c.in(F32, {2}, {1, 2});
+  c.in(I64, {0}, {});
+  c.i("noop_with_empty_axes", 1);
+  c.expect(0, F32, {2}, {1, 2}, 1e-05);
+}
+
+TEST(Op, resize_scales_operand) {
+  Case c("resize");
+  c.in(F32, {1, 2}, {1.0, 3.0});
+  c.in(F32, {2}, {1.0, 2.0});
+  c.s("mode", "nearest");
+  c.s("coordinate_transformation_mode", "asymmetric");
+  c.s("nearest_mode", "floor");
+  c.expect(0, F32, {1, 4}, {1.0, 1.0, 3.0, 3.0}, 1e-05);
+}
+
+TEST(Op, unsqueeze_axes_operand) {
+  Case c("unsqueeze");
+  c.in(F32, {2}, {1, 2});
+  c.in(I64, {2}, {0, -1});
+  c.expect(0, F32, {1, 2, 1}, {1, 2}, 0);
+}
+
+TEST(Op, squeeze_axes_operand) {
+  Case c("squeeze");
+  c.in(F32, {1, 2, 1}, {1, 2});
+  c.in(I64, {1}, {2});
+  c.expect(0, F32, {1, 2}, {1, 2}, 0);
+}
+
 TEST(Op, cast_1) {
   Case c("cast");
   c.in(F32, {5}, {-2.7, -0.5, 0.5, 2.7, 300.0});
@@ -1510,6 +1574,11 @@ TEST(Errors, ShapeInference) {
   Case("add").in(F32, {1}, {1}).fails("expects 2 inputs");
   Case("softmax").in(F32, {2, 2}, {1, 2, 3, 4}).i("axis", 2).fails("out of range");
   Case("reduce_sum").in(F32, {2}, {1, 2}).ints("axes", {0, -1}).fails("repeated");
+  Case("reduce_sum").in(F32, {2}, {1, 2}).in(I64, {1}, {0}).ints("axes", {0}).fails("not both");
+  Case("squeeze").in(F32, {1, 2}, {1, 2}).in(I64, {0}, {}).fails("empty axes operand");
+  Case("clip").in(F32, {2}, {1, 2}).in(F32, {}, {0}).fails("got one");
+  Case("clip").in(F32, {2}, {1, 2}).in(I32, {}, {0}).in(I32, {}, {1}).fails("element types differ");
+  Case("resize").in(F32, {1, 2}, {1, 2}).in(F32, {2}, {1, 2}).floats("scales", {1, 2}).fails("not both");
   Case("reshape").in(F32, {2, 3}, std::vector<double>(6)).in(I64, {2}, {4, -1}).fails("do not divide");
   Case("reshape").in(F32, {2, 3}, std::vector<double>(6)).in(I64, {2}, {-1, -1}).fails("more than one -1");
   Case("squeeze").in(F32, {2, 1}, {1, 2}).ints("axes", {0}).fails("cannot squeeze");

@@ -295,3 +295,14 @@ func.func @slice_extreme_steps() -> (tensor<1xf32>, tensor<1xf32>) {
   %1 = kiln.slice %x, %two, %min, %a, %min : (tensor<3xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<1xf32>
   return %0, %1 : tensor<1xf32>, tensor<1xf32>
 }
+
+// A constant squeeze/unsqueeze axes operand becomes the attribute.
+// CHECK-LABEL: func @unsqueeze_axes_operand_to_attribute
+// CHECK: kiln.unsqueeze %{{[a-z0-9]+}} {axes = array<i64: 0>} : (tensor<?x3xf32>) -> tensor<1x?x3xf32>
+// CHECK: kiln.squeeze %{{[a-z0-9]+}} {axes = array<i64: 0>} : (tensor<1x?x3xf32>) -> tensor<?x3xf32>
+func.func @unsqueeze_axes_operand_to_attribute(%x: tensor<?x3xf32>) -> (tensor<?x3xf32>) {
+  %a = kiln.constant dense<[0]> : tensor<1xi64>
+  %0 = kiln.unsqueeze %x, %a : (tensor<?x3xf32>, tensor<1xi64>) -> tensor<1x?x3xf32>
+  %1 = kiln.squeeze %0, %a : (tensor<1x?x3xf32>, tensor<1xi64>) -> tensor<?x3xf32>
+  return %1 : tensor<?x3xf32>
+}

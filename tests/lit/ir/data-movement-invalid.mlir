@@ -563,8 +563,8 @@ func.func @case59(%x: tensor<1x3x4x4xf32>) {
 // -----
 
 func.func @case60(%x: tensor<1x3x4x4xf32>) {
-  // expected-error @+1 {{unknown coordinate_transformation_mode 'tf_half_pixel_for_nn'}}
-  %0 = kiln.resize %x {coordinate_transformation_mode = "tf_half_pixel_for_nn", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x8xf32>
+  // expected-error @+1 {{unknown coordinate_transformation_mode 'tf_half_pixel'}}
+  %0 = kiln.resize %x {coordinate_transformation_mode = "tf_half_pixel", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x8xf32>
   return
 }
 
@@ -582,5 +582,39 @@ func.func @case62(%x: tensor<1x3x4x4xf32>) {
   // expected-error @+2 {{inferred type(s) 'tensor<1x3x8x8xf32>' are incompatible}}
   // expected-error @+1 {{failed to infer returned types}}
   %0 = kiln.resize %x {scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x9xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scales_operand_length(%x: tensor<1x3x4x4xf32>, %s: tensor<3xf32>) {
+  // expected-error @+2 {{'kiln.resize' op scales has 3 values but the input has rank 4}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.resize %x, %s : (tensor<1x3x4x4xf32>, tensor<3xf32>) -> tensor<*xf32>
+  return
+}
+
+// -----
+
+func.func @unsqueeze_no_axes(%x: tensor<3xf32>) {
+  // expected-error @+1 {{'kiln.unsqueeze' op needs axes (the attribute or an operand)}}
+  %0 = kiln.unsqueeze %x : (tensor<3xf32>) -> tensor<*xf32>
+  return
+}
+
+// -----
+
+func.func @squeeze_axes_twice(%x: tensor<1x3xf32>, %a: tensor<1xi64>) {
+  // expected-error @+1 {{'kiln.squeeze' op takes its axes as the attribute or as an operand, not both}}
+  %0 = kiln.squeeze %x, %a {axes = array<i64: 0>} : (tensor<1x3xf32>, tensor<1xi64>) -> tensor<*xf32>
+  return
+}
+
+// -----
+
+func.func @squeeze_empty_axes_operand(%x: tensor<1x3xf32>, %a: tensor<0xi64>) {
+  // expected-error @+2 {{'kiln.squeeze' op an empty axes operand is not supported (ONNX leaves its meaning open)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.squeeze %x, %a : (tensor<1x3xf32>, tensor<0xi64>) -> tensor<*xf32>
   return
 }

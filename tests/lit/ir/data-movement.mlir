@@ -278,3 +278,36 @@ func.func @infer_slice_extreme_steps(%x: tensor<3xf32>, %z: tensor<0x3xf32>) -> 
   %2 = kiln.slice %z, %m1, %min, %a, %m1 : (tensor<0x3xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xf32>
   return %0, %1, %2 : tensor<*xf32>, tensor<*xf32>, tensor<*xf32>
 }
+
+// Run-time scales: a 1-D f32 operand in place of the scales attribute.
+// CHECK-LABEL: func @roundtrip_resize_scales_operand
+// CHECK: kiln.resize %{{.*}}, %{{.*}} {mode = "linear"} : (tensor<1x3x?x4xf32>, tensor<4xf32>) -> tensor<1x3x?x?xf32>
+// INFER-LABEL: func @roundtrip_resize_scales_operand
+// INFER: kiln.resize {{.*}} -> tensor<1x3x?x?xf32>
+func.func @roundtrip_resize_scales_operand(%x: tensor<1x3x?x4xf32>, %s: tensor<4xf32>) -> tensor<1x3x?x?xf32> {
+  %0 = kiln.resize %x, %s {mode = "linear"} : (tensor<1x3x?x4xf32>, tensor<4xf32>) -> tensor<1x3x?x?xf32>
+  return %0 : tensor<1x3x?x?xf32>
+}
+
+// Run-time squeeze/unsqueeze axes: a 1-D i64 operand instead of the attribute.
+// CHECK-LABEL: func @roundtrip_squeeze_dynamic_axes
+// CHECK: kiln.unsqueeze %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<?x?x?x?xf32>
+// CHECK: kiln.squeeze %{{.*}}, %{{.*}} : (tensor<1x3x1xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @roundtrip_squeeze_dynamic_axes(%x: tensor<3x4xf32>, %a: tensor<2xi64>, %y: tensor<1x3x1xf32>, %b: tensor<1xi64>) {
+  %0 = kiln.unsqueeze %x, %a : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<?x?x?x?xf32>
+  %1 = kiln.squeeze %y, %b : (tensor<1x3x1xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// INFER-LABEL: func @infer_squeeze_dynamic_axes
+// INFER-SAME: -> (tensor<?x?x?x?xf32>, tensor<?x?xf32>, tensor<*xf32>, tensor<1x3x4xf32>)
+func.func @infer_squeeze_dynamic_axes(%x: tensor<3x4xf32>, %a: tensor<2xi64>, %y: tensor<1x3x1xf32>, %b: tensor<1xi64>, %c: tensor<?xi64>)
+    -> (tensor<*xf32>, tensor<*xf32>, tensor<*xf32>, tensor<*xf32>) {
+  %0 = kiln.unsqueeze %x, %a : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<*xf32>
+  %1 = kiln.squeeze %y, %b : (tensor<1x3x1xf32>, tensor<1xi64>) -> tensor<*xf32>
+  %2 = kiln.unsqueeze %x, %c : (tensor<3x4xf32>, tensor<?xi64>) -> tensor<*xf32>
+  // A constant operand acts as the attribute.
+  %k = kiln.constant dense<[0]> : tensor<1xi64>
+  %3 = kiln.unsqueeze %x, %k : (tensor<3x4xf32>, tensor<1xi64>) -> tensor<*xf32>
+  return %0, %1, %2, %3 : tensor<*xf32>, tensor<*xf32>, tensor<*xf32>, tensor<*xf32>
+}

@@ -142,3 +142,12 @@ func.func @infer_prelu_where(%x: tensor<?x3x5xf32>, %s: tensor<3x1xf32>, %c: ten
   %3 = kiln.where %u, %a, %b : (tensor<*xi1>, tensor<2x1xf32>, tensor<3xf32>) -> tensor<*xf32>
   return %0, %1, %2, %3 : tensor<*xf32>, tensor<*xf32>, tensor<*xi64>, tensor<*xf32>
 }
+
+// CHECK-LABEL: func @roundtrip_mod_fmod
+// CHECK: kiln.mod %{{.*}}, %{{.*}} {fmod = true} : (tensor<?x4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
+// CHECK: kiln.mod %{{.*}}, %{{.*}} : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+func.func @roundtrip_mod_fmod(%a: tensor<?x4xf32>, %b: tensor<4xf32>, %i: tensor<4xi32>) {
+  %0 = kiln.mod %a, %b {fmod = true} : (tensor<?x4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
+  %1 = kiln.mod %i, %i {fmod = false} : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return
+}

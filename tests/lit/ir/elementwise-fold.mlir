@@ -694,3 +694,58 @@ func.func @div_int_by_zero_kept() -> tensor<2xi32> {
   %0 = kiln.div %a, %b : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
   return %0 : tensor<2xi32>
 }
+
+// fmod: the sign of the dividend (C fmod).
+// CHECK-LABEL: func @mod_int_fmod
+// CHECK-DAG: %[[R0:.*]] = kiln.constant dense<[1, -1, 1, -1, 0]> : tensor<5xi32>
+// CHECK-NOT: kiln.{{[a-z_]+}} %
+// CHECK: return %[[R0]] :
+func.func @mod_int_fmod() -> (tensor<5xi32>) {
+  %a = kiln.constant dense<[7, -7, 7, -7, 0]> : tensor<5xi32>
+  %b = kiln.constant dense<[2, 2, -2, -2, 3]> : tensor<5xi32>
+  %0 = kiln.mod %a, %b {fmod = true} : (tensor<5xi32>, tensor<5xi32>) -> tensor<5xi32>
+  return %0 : tensor<5xi32>
+}
+
+// CHECK-LABEL: func @mod_float_fmod
+// CHECK-DAG: %[[R0:.*]] = kiln.constant dense<[1.500000e+00, -1.500000e+00, 1.500000e+00]> : tensor<3xf32>
+// CHECK-NOT: kiln.{{[a-z_]+}} %
+// CHECK: return %[[R0]] :
+func.func @mod_float_fmod() -> (tensor<3xf32>) {
+  %a = kiln.constant dense<[5.5, -5.5, 5.5]> : tensor<3xf32>
+  %b = kiln.constant dense<[2.0, 2.0, -2.0]> : tensor<3xf32>
+  %0 = kiln.mod %a, %b {fmod = true} : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// Constant bound operands move into the attributes, then the op folds.
+// CHECK-LABEL: func @clip_constant_bound_operands
+// CHECK-DAG: %[[R0:.*]] = kiln.constant dense<[-1, 0, 2]> : tensor<3xi32>
+// CHECK-NOT: kiln.{{[a-z_]+}} %
+// CHECK: return %[[R0]] :
+func.func @clip_constant_bound_operands() -> (tensor<3xi32>) {
+  %c = kiln.constant dense<[-5, 0, 9]> : tensor<3xi32>
+  %lo = kiln.constant dense<-1> : tensor<i32>
+  %hi = kiln.constant dense<2> : tensor<i32>
+  %0 = kiln.clip %c, %lo, %hi : (tensor<3xi32>, tensor<i32>, tensor<i32>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// CHECK-LABEL: func @clip_bound_operands_to_attributes
+// CHECK: kiln.clip %{{[a-z0-9]+}} {max = 6.000000e+00 : f64, min = 0.000000e+00 : f64} : (tensor<?xf32>) -> tensor<?xf32>
+func.func @clip_bound_operands_to_attributes(%x: tensor<?xf32>) -> (tensor<?xf32>) {
+  %lo = kiln.constant dense<0.0> : tensor<f32>
+  %hi = kiln.constant dense<6.0> : tensor<f32>
+  %0 = kiln.clip %x, %lo, %hi : (tensor<?xf32>, tensor<f32>, tensor<f32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// Crossed bounds (min > max) stay run-time operands (the result is max).
+// CHECK-LABEL: func @clip_crossed_bound_operands
+// CHECK: kiln.clip %{{.*}}, %{{.*}}, %{{.*}} :
+func.func @clip_crossed_bound_operands(%x: tensor<?xf32>) -> (tensor<?xf32>) {
+  %lo = kiln.constant dense<2.0> : tensor<f32>
+  %hi = kiln.constant dense<1.0> : tensor<f32>
+  %0 = kiln.clip %x, %lo, %hi : (tensor<?xf32>, tensor<f32>, tensor<f32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}

@@ -97,3 +97,35 @@ func.func @case11(%x: tensor<2x3xf32>) {
   %0 = kiln.leaky_relu %x : (tensor<2x3xf32>) -> tensor<2x4xf32>
   return
 }
+
+// -----
+
+func.func @clip_one_bound_operand(%x: tensor<4xf32>, %lo: tensor<f32>) {
+  // expected-error @+1 {{'kiln.clip' op takes either no bound operands or two (min, max), got 1}}
+  %0 = kiln.clip %x, %lo : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @clip_bounds_twice(%x: tensor<4xf32>, %lo: tensor<f32>, %hi: tensor<f32>) {
+  // expected-error @+1 {{'kiln.clip' op takes its bounds as attributes or as operands, not both}}
+  %0 = kiln.clip %x, %lo, %hi {min = 0.0 : f64} : (tensor<4xf32>, tensor<f32>, tensor<f32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @clip_bound_not_scalar(%x: tensor<4xf32>, %lo: tensor<2xf32>, %hi: tensor<f32>) {
+  // expected-error @+1 {{'kiln.clip' op bound operands must be scalars (one element), got 'tensor<2xf32>'}}
+  %0 = kiln.clip %x, %lo, %hi : (tensor<4xf32>, tensor<2xf32>, tensor<f32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @clip_bound_type(%x: tensor<4xf32>, %lo: tensor<f16>, %hi: tensor<f16>) {
+  // expected-error @+1 {{'kiln.clip' op requires the same element type for all operands and results}}
+  %0 = kiln.clip %x, %lo, %hi : (tensor<4xf32>, tensor<f16>, tensor<f16>) -> tensor<4xf32>
+  return
+}

@@ -124,3 +124,15 @@ func.func @infer_unary(%x: tensor<2x?x5xf32>, %u: tensor<*xi32>, %b: tensor<7xi1
   %5 = kiln.not %b : (tensor<7xi1>) -> tensor<*xi1>
   return %0, %1, %2, %3, %4, %5 : tensor<*xf32>, tensor<*xf32>, tensor<*xi64>, tensor<*xf16>, tensor<*xf16>, tensor<*xi1>
 }
+
+// Run-time bounds: two scalar operands (min, max) of the input's type.
+// CHECK-LABEL: func @roundtrip_clip_bound_operands
+// CHECK: kiln.clip %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x4xf32>, tensor<f32>, tensor<f32>) -> tensor<?x4xf32>
+// INFER-LABEL: func @roundtrip_clip_bound_operands
+// INFER: kiln.clip {{.*}} -> tensor<?x4xi8>
+func.func @roundtrip_clip_bound_operands(%x: tensor<?x4xf32>, %lo: tensor<f32>, %hi: tensor<f32>,
+                                         %i: tensor<?x4xi8>, %l8: tensor<1xi8>, %h8: tensor<i8>) {
+  %0 = kiln.clip %x, %lo, %hi : (tensor<?x4xf32>, tensor<f32>, tensor<f32>) -> tensor<?x4xf32>
+  %1 = kiln.clip %i, %l8, %h8 : (tensor<?x4xi8>, tensor<1xi8>, tensor<i8>) -> tensor<*xi8>
+  return
+}

@@ -204,3 +204,32 @@ func.func @arg_min_axis0() -> (tensor<3xi64>) {
   %0 = kiln.arg_min %x {keepdims = false} : (tensor<2x3xf32>) -> tensor<3xi64>
   return %0 : tensor<3xi64>
 }
+
+// A constant axes operand moves into the attribute, then the op folds.
+// CHECK-LABEL: func @reduce_constant_axes_operand
+// CHECK-DAG: %[[R0:.*]] = kiln.constant dense<[5.000000e+00, -1.000000e+00]> : tensor<2xf32>
+// CHECK-NOT: kiln.{{[a-z_]+}} %
+// CHECK: return %[[R0]] :
+func.func @reduce_constant_axes_operand() -> (tensor<2xf32>) {
+  %x = kiln.constant dense<[[1.0, 4.0], [-3.0, 2.0]]> : tensor<2x2xf32>
+  %a = kiln.constant dense<[1]> : tensor<1xi64>
+  %0 = kiln.reduce_sum %x, %a {keepdims = false} : (tensor<2x2xf32>, tensor<1xi64>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func @reduce_axes_operand_to_attribute
+// CHECK: kiln.reduce_max %{{[a-z0-9]+}} {axes = array<i64: 0>} : (tensor<?x3xf32>) -> tensor<1x3xf32>
+func.func @reduce_axes_operand_to_attribute(%x: tensor<?x3xf32>) -> (tensor<1x3xf32>) {
+  %a = kiln.constant dense<[0]> : tensor<1xi64>
+  %0 = kiln.reduce_max %x, %a : (tensor<?x3xf32>, tensor<1xi64>) -> tensor<1x3xf32>
+  return %0 : tensor<1x3xf32>
+}
+
+// An empty constant axes operand is the same as absent axes.
+// CHECK-LABEL: func @reduce_empty_axes_operand
+// CHECK: kiln.reduce_mean %{{[a-z0-9]+}} {noop_with_empty_axes = true} : (tensor<?x3xf32>) -> tensor<?x3xf32>
+func.func @reduce_empty_axes_operand(%x: tensor<?x3xf32>) -> (tensor<?x3xf32>) {
+  %a = kiln.constant dense<> : tensor<0xi64>
+  %0 = kiln.reduce_mean %x, %a {noop_with_empty_axes = true} : (tensor<?x3xf32>, tensor<0xi64>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}

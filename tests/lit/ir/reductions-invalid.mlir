@@ -47,7 +47,8 @@ func.func @case4(%x: tensor<2x3x4xf32>) {
 // -----
 
 func.func @case5(%x: tensor<2x3x4xf32>) {
-  // expected-error @+1 {{requires the same element type for all operands and results}}
+  // expected-error @+2 {{'kiln.reduce_l1' op inferred type(s) 'tensor<1x1x1xf32>' are incompatible with return type(s) of operation 'tensor<*xf16>'}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = kiln.reduce_l1 %x : (tensor<2x3x4xf32>) -> tensor<*xf16>
   return
 }
@@ -118,5 +119,30 @@ func.func @case13(%x: tensor<2x3x4xf32>) {
   // expected-error @+2 {{inferred type(s) 'tensor<2x3x4xf32>' are incompatible}}
   // expected-error @+1 {{failed to infer returned types}}
   %0 = kiln.reduce_sum_square %x {axes = array<i64>, noop_with_empty_axes = true} : (tensor<2x3x4xf32>) -> tensor<1x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_axes_and_attribute(%x: tensor<2x3xf32>, %a: tensor<1xi64>) {
+  // expected-error @+1 {{'kiln.reduce_sum' op takes its axes as the attribute or as an operand, not both}}
+  %0 = kiln.reduce_sum %x, %a {axes = array<i64: 0>} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<*xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_axes_rank(%x: tensor<2x3xf32>, %a: tensor<1x1xi64>) {
+  // expected-error @+1 {{'kiln.reduce_mean' op axes operand must be a 1-D tensor, got 'tensor<1x1xi64>'}}
+  %0 = kiln.reduce_mean %x, %a : (tensor<2x3xf32>, tensor<1x1xi64>) -> tensor<*xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_axes_too_many(%x: tensor<2x3xf32>, %a: tensor<3xi64>) {
+  // expected-error @+2 {{'kiln.reduce_max' op axes has 3 values but the input has rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.reduce_max %x, %a : (tensor<2x3xf32>, tensor<3xi64>) -> tensor<*xf32>
   return
 }

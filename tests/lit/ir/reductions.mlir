@@ -135,3 +135,33 @@ func.func @infer_arg_softmax(%x: tensor<?x5x6xf32>, %u: tensor<*xf32>)
   %5 = kiln.log_softmax %x {axis = -3} : (tensor<?x5x6xf32>) -> tensor<*xf32>
   return %0, %1, %2, %3, %4, %5 : tensor<*xi64>, tensor<*xi64>, tensor<*xi64>, tensor<*xi64>, tensor<*xf32>, tensor<*xf32>
 }
+
+// Run-time axes: an optional 1-D i64 operand instead of the attribute.
+// CHECK-LABEL: func @roundtrip_reduce_dynamic_axes
+func.func @roundtrip_reduce_dynamic_axes(%x: tensor<2x1x5xf32>, %a: tensor<2xi64>, %e: tensor<0xi64>) {
+  // CHECK: kiln.reduce_sum %{{.*}}, %{{.*}} : (tensor<2x1x5xf32>, tensor<2xi64>) -> tensor<?x1x?xf32>
+  %0 = kiln.reduce_sum %x, %a : (tensor<2x1x5xf32>, tensor<2xi64>) -> tensor<?x1x?xf32>
+  // CHECK: kiln.reduce_max %{{.*}}, %{{.*}} {keepdims = false} : (tensor<2x1x5xf32>, tensor<2xi64>) -> tensor<?xf32>
+  %1 = kiln.reduce_max %x, %a {keepdims = false} : (tensor<2x1x5xf32>, tensor<2xi64>) -> tensor<?xf32>
+  // CHECK: kiln.reduce_mean %{{.*}}, %{{.*}} {noop_with_empty_axes = true} : (tensor<2x1x5xf32>, tensor<0xi64>) -> tensor<2x1x5xf32>
+  %2 = kiln.reduce_mean %x, %e {noop_with_empty_axes = true} : (tensor<2x1x5xf32>, tensor<0xi64>) -> tensor<2x1x5xf32>
+  return
+}
+
+// INFER-LABEL: func @infer_reduce_dynamic_axes
+// INFER-SAME: -> (tensor<?x1x?xf32>, tensor<?xf32>, tensor<f32>, tensor<2x1x5xf32>, tensor<*xf32>)
+func.func @infer_reduce_dynamic_axes(%x: tensor<2x1x5xf32>, %a: tensor<2xi64>, %e: tensor<0xi64>, %d: tensor<?xi64>)
+    -> (tensor<*xf32>, tensor<*xf32>, tensor<*xf32>, tensor<*xf32>, tensor<*xf32>) {
+  // INFER: kiln.reduce_sum {{.*}} -> tensor<?x1x?xf32>
+  %0 = kiln.reduce_sum %x, %a : (tensor<2x1x5xf32>, tensor<2xi64>) -> tensor<*xf32>
+  // INFER: kiln.reduce_l2 {{.*}} -> tensor<?xf32>
+  %1 = kiln.reduce_l2 %x, %a {keepdims = false} : (tensor<2x1x5xf32>, tensor<2xi64>) -> tensor<*xf32>
+  // An empty axes operand reduces everything, or nothing with noop_with_empty_axes.
+  // INFER: kiln.reduce_min {{.*}} -> tensor<f32>
+  %2 = kiln.reduce_min %x, %e {keepdims = false} : (tensor<2x1x5xf32>, tensor<0xi64>) -> tensor<*xf32>
+  // INFER: kiln.reduce_prod {{.*}} -> tensor<2x1x5xf32>
+  %3 = kiln.reduce_prod %x, %e {noop_with_empty_axes = true} : (tensor<2x1x5xf32>, tensor<0xi64>) -> tensor<*xf32>
+  // INFER: kiln.reduce_sum_square {{.*}} -> tensor<*xf32>
+  %4 = kiln.reduce_sum_square %x, %d {keepdims = false} : (tensor<2x1x5xf32>, tensor<?xi64>) -> tensor<*xf32>
+  return %0, %1, %2, %3, %4 : tensor<*xf32>, tensor<*xf32>, tensor<*xf32>, tensor<*xf32>, tensor<*xf32>
+}

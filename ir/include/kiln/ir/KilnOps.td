@@ -125,8 +125,15 @@ def Kiln_SignOp : Kiln_UnaryOp<"sign", Kiln_NumericTensor> { let summary = "-1, 
 def Kiln_NotOp : Kiln_UnaryOp<"not", Kiln_BoolTensor> { let summary = "logical not"; }
 def Kiln_ClipOp : Kiln_UnaryOp<"clip", Kiln_NumericTensor> {
   let summary = "min(max(x, min), max); an absent bound is unbounded";
-  let arguments = (ins Kiln_NumericTensor:$input, OptionalAttr<F64Attr>:$min,
-                       OptionalAttr<F64Attr>:$max);
+  let description = [{
+    The bounds are either the `min`/`max` attributes (each optional) or two
+    run-time scalar operands `bounds` = (min, max) of the input's element type
+    (then there are no attributes; an unbounded side is the type's lowest or
+    highest value, -inf or +inf for floats). Constant bound operands
+    canonicalize into the attributes.
+  }];
+  let arguments = (ins Kiln_NumericTensor:$input, Variadic<Kiln_NumericTensor>:$bounds,
+                       OptionalAttr<F64Attr>:$min, OptionalAttr<F64Attr>:$max);
   let hasVerifier = 1;
 }
 def Kiln_IdentityOp : Kiln_UnaryOp<"identity", Kiln_Tensor> { let summary = "y = x"; }
@@ -164,7 +171,11 @@ def Kiln_DivOp : Kiln_BinaryOp<"div"> { let summary = "a / b (integer division t
 def Kiln_PowOp : Kiln_BinaryOp<"pow"> { let summary = "a ^ b"; }
 def Kiln_MinOp : Kiln_BinaryOp<"min", Kiln_NumericTensor, Kiln_NumericTensor, [Commutative]> { let summary = "min(a, b)"; }
 def Kiln_MaxOp : Kiln_BinaryOp<"max", Kiln_NumericTensor, Kiln_NumericTensor, [Commutative]> { let summary = "max(a, b)"; }
-def Kiln_ModOp : Kiln_BinaryOp<"mod"> { let summary = "a mod b (sign of the divisor, as Python)"; }
+def Kiln_ModOp : Kiln_BinaryOp<"mod"> {
+  let summary = "a mod b: sign of the divisor (Python) or, with fmod, of the dividend (C fmod)";
+  let arguments = (ins Kiln_NumericTensor:$lhs, Kiln_NumericTensor:$rhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$fmod);
+}
 def Kiln_EqualOp : Kiln_BinaryOp<"equal", Kiln_Tensor, Kiln_BoolTensor, [Commutative]> { let summary = "a == b"; }
 def Kiln_LessOp : Kiln_BinaryOp<"less", Kiln_NumericTensor, Kiln_BoolTensor> { let summary = "a < b"; }
 def Kiln_LessOrEqualOp : Kiln_BinaryOp<"less_or_equal", Kiln_NumericTensor, Kiln_BoolTensor> { let summary = "a <= b"; }
@@ -203,17 +214,22 @@ class Kiln_SoftmaxBase<string mnemonic> : Kiln_Op<mnemonic, [SameOperandsAndResu
 def Kiln_SoftmaxOp : Kiln_SoftmaxBase<"softmax"> { let summary = "exp(x) / sum(exp(x)) along axis"; }
 def Kiln_LogSoftmaxOp : Kiln_SoftmaxBase<"log_softmax"> { let summary = "log(softmax(x)) along axis"; }
 
-class Kiln_ReduceOp<string mnemonic> : Kiln_Op<mnemonic, [SameOperandsAndResultElementType]> {
+class Kiln_ReduceOp<string mnemonic> : Kiln_Op<mnemonic> {
   let description = [{
     Reduces over `axes` (all axes when absent, or none when absent and
     `noop_with_empty_axes` is set), keeping reduced dims as 1 when `keepdims`.
+    The axes may instead be a run-time 1-D i64 operand `dynamic_axes` (then
+    the `axes` attribute is absent; an empty operand means the same as absent
+    axes). A constant operand canonicalizes into the attribute.
   }];
-  let arguments = (ins Kiln_NumericTensor:$input, OptionalAttr<DenseI64ArrayAttr>:$axes,
+  let arguments = (ins Kiln_NumericTensor:$input, Optional<Kiln_I64Tensor>:$dynamic_axes,
+                       OptionalAttr<DenseI64ArrayAttr>:$axes,
                        DefaultValuedAttr<BoolAttr, "true">:$keepdims,
                        DefaultValuedAttr<BoolAttr, "false">:$noop_with_empty_axes);
   let results = (outs Kiln_NumericTensor:$output);
   let assemblyFormat = KilnFormat;
   let hasFolder = 1;
+  let hasVerifier = 1;
 }
 def Kiln_ReduceSumOp : Kiln_ReduceOp<"reduce_sum"> { let summary = "sum"; }
 def Kiln_ReduceMeanOp : Kiln_ReduceOp<"reduce_mean"> { let summary = "mean"; }
@@ -259,18 +275,30 @@ def Kiln_FlattenOp : Kiln_Op<"flatten"> {
 
 def Kiln_SqueezeOp : Kiln_Op<"squeeze"> {
   let summary = "Remove size-1 dims (the given axes, or every static 1 when absent)";
-  let arguments = (ins Kiln_Tensor:$input, OptionalAttr<DenseI64ArrayAttr>:$axes);
+  let description = [{
+    The axes may instead be a run-time 1-D i64 operand `dynamic_axes` (then
+    the `axes` attribute is absent); a constant operand folds into the attribute.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Optional<Kiln_I64Tensor>:$dynamic_axes,
+                       OptionalAttr<DenseI64ArrayAttr>:$axes);
   let results = (outs Kiln_Tensor:$output);
   let assemblyFormat = KilnFormat;
   let hasFolder = 1;
+  let hasVerifier = 1;
 }
 
 def Kiln_UnsqueezeOp : Kiln_Op<"unsqueeze"> {
   let summary = "Insert size-1 dims at the given axes of the result";
-  let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$axes);
+  let description = [{
+    The axes are the attribute or a run-time 1-D i64 operand `dynamic_axes`
+    (exactly one of them); a constant operand folds into the attribute.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Optional<Kiln_I64Tensor>:$dynamic_axes,
+                       OptionalAttr<DenseI64ArrayAttr>:$axes);
   let results = (outs Kiln_Tensor:$output);
   let assemblyFormat = KilnFormat;
   let hasFolder = 1;
+  let hasVerifier = 1;
 }
 
 def Kiln_TransposeOp : Kiln_Op<"transpose"> {
@@ -349,7 +377,13 @@ def Kiln_TileOp : Kiln_Op<"tile"> {
 
 def Kiln_ResizeOp : Kiln_Op<"resize"> {
   let summary = "Resize by scales (attribute) or to sizes (operand), ONNX Resize-19 semantics";
-  let arguments = (ins Kiln_FloatTensor:$input, Optional<Kiln_I64Tensor>:$sizes,
+  let description = [{
+    The optional operand is the output sizes (1-D i64) or, when it is a 1-D
+    f32 tensor, run-time scales (then there is no `scales` attribute); one
+    value per input dim either way.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input,
+                       Optional<AnyTypeOf<[Kiln_I64Tensor, TensorOf<[F32]>]>>:$sizes,
                        OptionalAttr<DenseF32ArrayAttr>:$scales,
                        DefaultValuedStrAttr<StrAttr, "nearest">:$mode,
                        DefaultValuedStrAttr<StrAttr, "half_pixel">:$coordinate_transformation_mode,
