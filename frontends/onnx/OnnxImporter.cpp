@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/onnx/OnnxImporter.h"
+#include "kiln/onnx/ExternalData.h"
 #include "kiln/ir/ConstantUtils.h"
 #include "kiln/ir/KilnDialect.h"
 #include "kiln/ir/Resources.h"
@@ -129,6 +130,7 @@ public:
   OpBuilder b;
   std::string path;
   std::shared_ptr<MappedFile> file;
+  std::unique_ptr<ExternalDataResolver> external;
 
 private:
   LogicalResult importGraph(const GraphProto &g, const ImportOptions &options);
@@ -186,15 +188,24 @@ FailureOr<Value> Importer::importTensor(const TensorProto &t, Location loc) {
     if (d < 0)
       return fail("tensor '" + std::string(t.name) + "' has a negative dim");
   auto type = RankedTensorType::get(SmallVector<int64_t>(t.dims.begin(), t.dims.end()), elt);
-  if (t.data_location == TensorProto::EXTERNAL)
-    return fail("tensor '" + std::string(t.name) +
-                "' stores its data in an external file, which is not supported yet");
+  std::string name = t.name.empty() ? "tensor" : std::string(t.name);
+  if (t.data_location == TensorProto::EXTERNAL) {
+    // Side files are mapped, never read: the weights stay in the page cache.
+    if (!external)
+      external = std::make_unique<ExternalDataResolver>(path);
+    Bytes bytes;
+    std::shared_ptr<const void> owner;
+    std::string err;
+    if (!external->resolve(t, bytes, owner, err))
+      return fail(err);
+    Attribute value = makeMappedResource(type, name, bytes.data, bytes.size, owner);
+    return Value(b.create<ConstantOp>(loc, type, cast<ElementsAttr>(value)));
+  }
   std::vector<uint8_t> storage;
   Bytes bytes;
   std::string err;
   if (!tensorData(t, storage, bytes, err))
     return fail("tensor '" + std::string(t.name) + "': " + err);
-  std::string name = t.name.empty() ? "tensor" : std::string(t.name);
   Attribute value;
   // (bool is one byte per element in ONNX raw data and in kiln blobs alike.)
   if (storage.empty() && bytes.size >= 64) {
