@@ -25,6 +25,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -49,7 +50,7 @@ void usage(llvm::raw_ostream &os) {
      << "usage:\n"
      << "  kiln compile MODEL.onnx [options]   import, optimize, write an artifact\n"
      << "  kiln run MODEL.kiln [options]       run an artifact\n"
-     << "  kiln inspect MODEL.kiln [--verify]  show what an artifact holds\n"
+     << "  kiln inspect MODEL.kiln [--verify] [--json]  show what an artifact holds\n"
      << "  kiln verify MODEL.kiln [inputs]     compare with the reference plugin\n"
      << "  kiln bench MODEL.kiln [inputs] [--warmup N] [--iterations N]\n"
      << "  kiln --version\n\n"
@@ -809,11 +810,13 @@ int verify(int argc, char **argv) {
 
 int inspect(int argc, char **argv) {
   std::string path;
-  bool verify = false;
+  bool verify = false, json = false;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--verify")
       verify = true;
+    else if (a == "--json")
+      json = true;
     else if (!a.empty() && a[0] == '-') {
       llvm::errs() << "kiln inspect: unknown option '" << a << "'\n";
       return 2;
@@ -833,6 +836,82 @@ int inspect(int argc, char **argv) {
   const auto &md = art->metadata();
   const auto &g = art->graph();
   auto &os = llvm::outs();
+  if (json) {
+    bool verified = verify && art->verifyWeights(error);
+    llvm::json::OStream j(os, 2);
+    auto signature = [&](const char *key, const std::vector<int32_t> &ids) {
+      j.attributeArray(key, [&] {
+        for (int32_t id : ids) {
+          const auto &v = g.values[id];
+          j.object([&] {
+            j.attribute("name", v.name);
+            j.attribute("dtype", kiln::artifact::dtypeName(v.dtype));
+            j.attributeArray("shape", [&] {
+              for (int64_t d : v.shape)
+                j.value(d);
+            });
+            j.attributeArray("dim_names", [&] {
+              for (auto &n : v.dimNames)
+                j.value(n);
+            });
+          });
+        }
+      });
+    };
+    uint64_t weightBytes = 0;
+    int64_t weights = 0;
+    for (auto &v : g.values)
+      if (v.isWeight) {
+        ++weights;
+        weightBytes += v.weightSize;
+      }
+    j.object([&] {
+      j.attribute("path", path);
+      j.attribute("format", std::to_string(art->formatMajor()) + "." + std::to_string(art->formatMinor()));
+      j.attribute("file_size", int64_t(art->fileSize()));
+      j.attributeObject("metadata", [&] {
+        j.attribute("kiln_version", md.kilnVersion);
+        j.attribute("created_unix", md.createdUnix);
+        j.attribute("source_name", md.sourceName);
+        j.attribute("source_sha256", md.sourceSha256);
+        j.attribute("producer", md.producer);
+        j.attribute("model_version", md.modelVersion);
+        j.attribute("isa", md.isa);
+        j.attributeArray("plugins", [&] {
+          for (auto &p : md.plugins)
+            j.value(p);
+        });
+        j.attributeArray("labels", [&] {
+          for (auto &l : md.labels)
+            j.value(l);
+        });
+        j.attributeObject("properties", [&] {
+          for (auto &[k, v] : md.properties)
+            j.attribute(k, v);
+        });
+      });
+      signature("inputs", g.inputs);
+      signature("outputs", g.outputs);
+      j.attribute("nodes", int64_t(g.nodes.size()));
+      j.attribute("weights", weights);
+      j.attribute("weight_bytes", int64_t(weightBytes));
+      j.attributeArray("partitions", [&] {
+        for (auto &p : g.partitions)
+          j.object([&] {
+            j.attribute("plugin", p.plugin);
+            j.attribute("nodes", int64_t(p.nodes.size()));
+          });
+      });
+      if (verify)
+        j.attribute("weights_verified", verified);
+    });
+    os << "\n";
+    if (verify && !verified) {
+      llvm::errs() << "kiln inspect: " << error << "\n";
+      return 1;
+    }
+    return 0;
+  }
   os << path << ": kiln artifact, format " << art->formatMajor() << "." << art->formatMinor()
      << ", " << art->fileSize() << " bytes\n";
   os << "  kiln version: " << md.kilnVersion << "\n";
