@@ -972,6 +972,11 @@ int main(int argc, char **argv) {
     usage(llvm::outs());
     return 0;
   }
+  for (int i = 2; i < argc; ++i)
+    if (std::string(argv[i]) == "-h" || std::string(argv[i]) == "--help") {
+      usage(llvm::outs());
+      return 0;
+    }
   if (cmd == "compile")
     return compile(argc - 2, argv + 2);
   if (cmd == "run")
