@@ -13,6 +13,8 @@
 #include "kiln/passes/ExportArtifact.h"
 #include "kiln/passes/Passes.h"
 #include "kiln/runtime/Runtime.h"
+#include "kiln/onnx/OnnxProto.h"
+#include "kiln/support/MappedFile.h"
 #include "kiln/support/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -70,13 +72,15 @@ void usage(llvm::raw_ostream &os) {
      << "  --print-ir-after-all     print the IR after every pass (stderr)\n"
      << "  --pass-pipeline=P        run pipeline P instead of the -O level\n\n"
      << "run options:\n"
-     << "  --input NAME=FILE.npy    an input (repeatable; a lone input may omit NAME=)\n"
+     << "  --input NAME=FILE        an input, FILE a .npy or an ONNX TensorProto .pb\n"
+     << "                           (repeatable; a lone input may omit NAME=)\n"
      << "  --random-inputs SEED     fill missing inputs with random values\n"
      << "  --output-dir DIR         write DIR/<output name>.npy per output\n"
      << "  --top-k N                print the N best classes (with labels)\n"
      << "  --verify-weights         check every weight's checksum at load\n"
      << "  --memory-report          planned arena vs the sum of all intermediates\n"
-     << "  --expect NAME=FILE.npy   compare an output with a reference (exit 1 if off)\n"
+     << "  --expect NAME=FILE       compare an output with a reference .npy or .pb\n"
+     << "                           (exit 1 when it differs)\n"
      << "  --rtol R --atol A        tolerances for --expect (default 1e-3, 1e-4)\n"
      << "  --plugin-path DIR        where to look for plugins first\n\n"
      << "exit codes: 0 success, 1 refused or failed, 2 bad command line\n";
@@ -381,6 +385,44 @@ double elementAsDouble(const kiln::Tensor &t, int64_t k) {
   }
 }
 
+/// A tensor from a .npy file or an ONNX TensorProto (.pb) file.
+bool readTensorFile(const std::string &path, kiln::Tensor &out, std::string &error) {
+  if (endsWith(path, ".pb")) {
+    auto file = kiln::MappedFile::open(path, &error);
+    if (!file)
+      return false;
+    kiln::onnx::TensorProto proto;
+    if (!kiln::onnx::parseTensor(file->data(), file->size(), proto, error)) {
+      error = path + ": not an ONNX TensorProto: " + error;
+      return false;
+    }
+    if (kiln::artifact::dtypeSize(proto.data_type) == 0) {
+      error = path + ": data type " + kiln::onnx::dataTypeName(proto.data_type) + " is not supported";
+      return false;
+    }
+    std::vector<uint8_t> storage;
+    kiln::onnx::Bytes bytes;
+    if (!kiln::onnx::tensorData(proto, storage, bytes, error)) {
+      error = path + ": " + error;
+      return false;
+    }
+    out = kiln::Tensor::allocate(proto.data_type,
+                                 std::vector<int64_t>(proto.dims.begin(), proto.dims.end()));
+    if (out.byteSize() != bytes.size) {
+      error = path + ": the data does not match the dims";
+      return false;
+    }
+    std::memcpy(out.data(), bytes.data, bytes.size);
+    return true;
+  }
+  kiln::npy::Array arr;
+  if (!kiln::npy::read(path, arr, error))
+    return false;
+  out = kiln::Tensor::allocate(arr.dtype, arr.shape);
+  std::memcpy(out.data(), arr.data.data(), arr.data.size());
+  return true;
+}
+
 int run(int argc, char **argv) {
   std::string model, outputDir;
   std::vector<std::pair<std::string, std::string>> inputFiles;
@@ -461,13 +503,11 @@ int run(int argc, char **argv) {
       }
       name = sigs[0].name;
     }
-    kiln::npy::Array arr;
-    if (!kiln::npy::read(file, arr, error)) {
+    kiln::Tensor t;
+    if (!readTensorFile(file, t, error)) {
       llvm::errs() << "kiln run: " << error << "\n";
       return 1;
     }
-    kiln::Tensor t = kiln::Tensor::allocate(arr.dtype, arr.shape);
-    std::memcpy(t.data(), arr.data.data(), arr.data.size());
     inputs[name] = t;
   }
   if (randomInputs) {
@@ -538,19 +578,17 @@ int run(int argc, char **argv) {
     for (auto &[ename, efile] : expectFiles) {
       if (!(ename == outSigs[i].name || (ename.empty() && outputs.size() == 1)))
         continue;
-      kiln::npy::Array ref;
-      if (!kiln::npy::read(efile, ref, error)) {
+      kiln::Tensor r;
+      if (!readTensorFile(efile, r, error)) {
         llvm::errs() << "kiln run: " << error << "\n";
         return 1;
       }
-      if (ref.shape != t.shape()) {
+      if (r.shape() != t.shape()) {
         llvm::errs() << "kiln run: output " << outSigs[i].name << " has shape "
                      << shapeStr(t.shape()) << " but " << efile << " has "
-                     << shapeStr(ref.shape) << "\n";
+                     << shapeStr(r.shape()) << "\n";
         return 1;
       }
-      kiln::Tensor r = kiln::Tensor::allocate(ref.dtype, ref.shape);
-      std::memcpy(r.data(), ref.data.data(), ref.data.size());
       double worst = 0;
       int64_t bad = 0;
       for (int64_t k = 0; k < n; ++k) {
@@ -625,11 +663,9 @@ bool prepareInputs(const kiln::Model &m, const InputOptions &o,
       }
       name = sigs[0].name;
     }
-    kiln::npy::Array arr;
-    if (!kiln::npy::read(file, arr, error))
+    kiln::Tensor t;
+    if (!readTensorFile(file, t, error))
       return false;
-    kiln::Tensor t = kiln::Tensor::allocate(arr.dtype, arr.shape);
-    std::memcpy(t.data(), arr.data.data(), arr.data.size());
     inputs[name] = t;
   }
   std::mt19937 rng(o.seed);
