@@ -1,0 +1,1206 @@
+//===- CpuPlugin.cpp - the oneDNN CPU backend behind the plugin ABI -------===//
+//
+// First cut of kiln's CPU backend on oneDNN 2.6: conv, matrix products,
+// pooling, batch norm, eltwise, binary, softmax, concat and zero-cost views
+// (f32), with plain row-major (NCHW) activations between nodes.
+//
+// compile() checks and records the partition; the oneDNN primitives are
+// built per set of input shapes (batch is dynamic) on the first run with
+// those shapes and cached together with a static memory plan for the
+// intermediates. Constant weights are reordered once into the layout the
+// primitive prefers (cached per layout, shared by every shape); the mapped
+// artifact is never written. A conv followed by its only consumer, a
+// simple activation, gets the activation as a post-op.
+//
+// Shapes come from the reference kernels' shape inference (so both plugins
+// agree on every shape rule); if oneDNN turns out not to implement a node for
+// the shapes seen at run time (e.g. a binary op whose lhs needs broadcasting),
+// the node runs on the reference kernel instead, unless KILN_CPU_STRICT=1.
+// No exception crosses the C boundary.
+//
+//===----------------------------------------------------------------------===//
+#include "kernels/Kernels.h"
+#include "kiln/kiln_plugin.h"
+
+#include <oneapi/dnnl/dnnl.hpp>
+#ifdef KILN_CPU_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+namespace ref = kiln::ref;
+using dnnl::algorithm;
+using dnnl::memory;
+using Dims = std::vector<int64_t>;
+
+struct Instance {
+  std::string error;
+  dnnl::engine eng;
+  int32_t threads = 0;
+};
+
+std::string &createError() {
+  static std::string e;
+  return e;
+}
+
+kiln_status fail(kiln_plugin p, kiln_status st, std::string msg) {
+  reinterpret_cast<Instance *>(p)->error = std::move(msg);
+  return st;
+}
+
+uint64_t align64(uint64_t v) { return (v + 63) / 64 * 64; }
+int64_t numel(const Dims &s) {
+  int64_t n = 1;
+  for (int64_t d : s)
+    n *= d;
+  return n;
+}
+
+bool strict() {
+  const char *e = std::getenv("KILN_CPU_STRICT");
+  return e && *e && std::string(e) != "0";
+}
+
+/// A dense row-major f32 descriptor; a scalar is [1].
+memory::desc plainMd(const Dims &shape) {
+  Dims d = shape.empty() ? Dims{1} : shape;
+  Dims strides(d.size(), 1);
+  for (size_t i = d.size(); i-- > 1;)
+    strides[i - 1] = strides[i] * std::max<int64_t>(d[i], 1);
+  return memory::desc(d, memory::data_type::f32, strides);
+}
+memory::desc anyMd(const Dims &shape) {
+  return memory::desc(shape, memory::data_type::f32, memory::format_tag::any);
+}
+
+// --- attributes ----------------------------------------------------------------
+
+bool convertAttr(const kiln_attr &a, ref::Attr &out) {
+  switch (a.kind) {
+  case KILN_ATTR_INT: out = ref::Attr::makeInt(a.i); return true;
+  case KILN_ATTR_FLOAT: out = ref::Attr::makeFloat(a.f); return true;
+  case KILN_ATTR_STRING: out = ref::Attr::makeString(a.s ? a.s : ""); return true;
+  case KILN_ATTR_INTS: out = ref::Attr::makeInts(Dims(a.ints, a.ints + a.count)); return true;
+  case KILN_ATTR_FLOATS:
+    out = ref::Attr::makeFloats(std::vector<double>(a.floats, a.floats + a.count));
+    return true;
+  case KILN_ATTR_DTYPE: out = ref::Attr::makeType(ref::DType(a.i)); return true;
+  default: return false; // TENSOR: no op of ours has one
+  }
+}
+
+bool convertAttrs(const kiln_node &n, ref::Attrs &attrs) {
+  for (int32_t a = 0; a < n.num_attrs; ++a) {
+    ref::Attr attr;
+    if (!n.attrs[a].name || !convertAttr(n.attrs[a], attr))
+      return false;
+    attrs.set(n.attrs[a].name, attr);
+  }
+  return true;
+}
+
+// --- op classes ------------------------------------------------------------------
+
+enum class Kind { None, Conv, Gemm, Linear, MatMul, Pool, GlobalPool, BatchNorm, Eltwise, Binary,
+                  Softmax, View, Concat };
+
+Kind kindOf(const std::string &op) {
+  static const std::map<std::string, Kind> kinds = {
+      {"conv", Kind::Conv}, {"gemm", Kind::Gemm}, {"linear", Kind::Linear},
+      {"matmul", Kind::MatMul}, {"max_pool", Kind::Pool}, {"average_pool", Kind::Pool},
+      {"global_average_pool", Kind::GlobalPool}, {"global_max_pool", Kind::GlobalPool},
+      {"batch_norm", Kind::BatchNorm}, {"relu", Kind::Eltwise}, {"sigmoid", Kind::Eltwise},
+      {"tanh", Kind::Eltwise}, {"elu", Kind::Eltwise}, {"leaky_relu", Kind::Eltwise},
+      {"gelu", Kind::Eltwise}, {"hard_swish", Kind::Eltwise}, {"clip", Kind::Eltwise},
+      {"exp", Kind::Eltwise}, {"log", Kind::Eltwise}, {"sqrt", Kind::Eltwise},
+      {"abs", Kind::Eltwise}, {"silu", Kind::Eltwise}, {"add", Kind::Binary},
+      {"sub", Kind::Binary}, {"mul", Kind::Binary}, {"div", Kind::Binary}, {"min", Kind::Binary},
+      {"max", Kind::Binary}, {"softmax", Kind::Softmax}, {"log_softmax", Kind::Softmax},
+      {"flatten", Kind::View}, {"reshape", Kind::View}, {"identity", Kind::View},
+      {"dropout", Kind::View}, {"concat", Kind::Concat}};
+  auto it = kinds.find(op);
+  return it == kinds.end() ? Kind::None : it->second;
+}
+
+struct EltwiseAlg {
+  algorithm alg = algorithm::undef;
+  float alpha = 0, beta = 0;
+};
+
+bool eltwiseAlg(const std::string &op, const ref::Attrs &a, EltwiseAlg &e) {
+  float inf = std::numeric_limits<float>::infinity();
+  if (op == "relu") e = {algorithm::eltwise_relu, 0, 0};
+  else if (op == "leaky_relu") e = {algorithm::eltwise_relu, float(a.getFloat("alpha", 0.01)), 0};
+  else if (op == "elu") e = {algorithm::eltwise_elu, float(a.getFloat("alpha", 1.0)), 0};
+  else if (op == "sigmoid") e = {algorithm::eltwise_logistic, 0, 0};
+  else if (op == "tanh") e = {algorithm::eltwise_tanh, 0, 0};
+  else if (op == "gelu") {
+    std::string ap = a.getString("approximate", "none");
+    if (ap == "none") e = {algorithm::eltwise_gelu_erf, 0, 0};
+    else if (ap == "tanh") e = {algorithm::eltwise_gelu_tanh, 0, 0};
+    else return false;
+  } else if (op == "hard_swish") e = {algorithm::eltwise_hardswish, 0, 0};
+  else if (op == "silu") e = {algorithm::eltwise_swish, 1.f, 0};
+  else if (op == "exp") e = {algorithm::eltwise_exp, 0, 0};
+  else if (op == "log") e = {algorithm::eltwise_log, 0, 0};
+  else if (op == "sqrt") e = {algorithm::eltwise_sqrt, 0, 0};
+  else if (op == "abs") e = {algorithm::eltwise_abs, 0, 0};
+  else if (op == "clip")
+    e = {algorithm::eltwise_clip, a.has("min") ? float(a.getFloat("min", 0)) : -inf,
+         a.has("max") ? float(a.getFloat("max", 0)) : inf};
+  else return false;
+  return true;
+}
+
+algorithm binaryAlg(const std::string &op) {
+  if (op == "add") return algorithm::binary_add;
+  if (op == "sub") return algorithm::binary_sub;
+  if (op == "mul") return algorithm::binary_mul;
+  if (op == "div") return algorithm::binary_div;
+  if (op == "min") return algorithm::binary_min;
+  return algorithm::binary_max;
+}
+bool commutative(const std::string &op) { return op == "add" || op == "mul" || op == "min" || op == "max"; }
+
+// --- sliding windows (the reference's resolveWindow, 2-D) ----------------------------
+
+struct Window {
+  Dims k, s, d, pb, pe, out; // per spatial dim; pe is the oneDNN right padding
+  bool overhang = false;     // ceil mode reaches past the declared end pads
+};
+
+/// Resolves strides, dilations, pads and auto_pad for the given input spatial
+/// dims and kernel; false if the window does not fit.
+bool resolveWindow(const ref::Attrs &a, const Dims &in, const Dims &kernel, bool ceilMode, Window &w) {
+  size_t n = kernel.size();
+  auto get = [&](const char *name, size_t len, int64_t def) {
+    auto v = a.getInts(name);
+    return v && v->size() == len ? *v : Dims(len, def);
+  };
+  Dims strides = get("strides", n, 1), dil = get("dilations", n, 1), pads = get("pads", 2 * n, 0);
+  std::string ap = a.getString("auto_pad", "NOTSET");
+  w = Window();
+  for (size_t i = 0; i < n; ++i) {
+    int64_t x = in[i], k = kernel[i], s = strides[i], dl = dil[i], pb = pads[i], pe = pads[i + n], out;
+    if (s <= 0 || dl <= 0 || pb < 0 || pe < 0)
+      return false;
+    int64_t eff = (k - 1) * dl + 1;
+    if (ap == "SAME_UPPER" || ap == "SAME_LOWER") {
+      out = (x + s - 1) / s;
+      int64_t total = std::max<int64_t>(0, (out - 1) * s + eff - x);
+      int64_t small = total / 2, big = total - small;
+      pb = ap == "SAME_UPPER" ? small : big;
+      pe = ap == "SAME_UPPER" ? big : small;
+    } else {
+      if (ap == "VALID")
+        pb = pe = 0;
+      int64_t span = x + pb + pe - eff;
+      out = span < 0 ? -1 : ceilMode ? (span + s - 1) / s + 1 : span / s + 1;
+      if (ceilMode && out > 0 && (out - 1) * s >= x + pb)
+        --out;
+    }
+    if (out <= 0)
+      return false;
+    // oneDNN wants (x + pb + pe - eff) / s + 1 == out: ceil mode may need more.
+    int64_t need = (out - 1) * s + eff - x - pb;
+    if (need > pe) {
+      w.overhang = true;
+      pe = need;
+    }
+    w.k.push_back(k);
+    w.s.push_back(s);
+    w.d.push_back(dl - 1);
+    w.pb.push_back(pb);
+    w.pe.push_back(pe);
+    w.out.push_back(out);
+  }
+  return true;
+}
+
+// --- the executable ----------------------------------------------------------------
+
+/// A constant reordered into a primitive's preferred layout, shared by every
+/// plan that wants that layout.
+struct Reordered {
+  memory::desc md;
+  memory mem;
+};
+
+struct NodeInfo {
+  Kind kind = Kind::None;
+  std::string op, name;
+  ref::Attrs attrs;
+  std::vector<int32_t> inputs, outputs;
+  bool fusedAway = false;     // an activation folded into the producing conv
+  bool hasPost = false;       // conv: apply `post` to its result...
+  EltwiseAlg post;
+  int32_t postOutput = -1;    // ... and write it to this value
+  std::vector<float> scaledC; // gemm: beta * C when C is a constant and beta != 1
+  std::mutex reorderMutex;
+  std::vector<std::unique_ptr<Reordered>> reordered;
+};
+
+enum class Mode { Dnnl, View, Copy, Ref };
+
+struct Arg {
+  int key;
+  int32_t value = -1;            // the value's buffer ...
+  const void *data = nullptr;    // ... or fixed memory (reordered weights, beta * C)
+  memory::desc md;
+};
+
+struct Step {
+  int32_t node; // index in Executable::nodes
+  Mode mode = Mode::Dnnl;
+  int32_t src = -1; // View, Copy: the value viewed
+  dnnl::primitive prim;
+  std::vector<Arg> args;
+  std::vector<int32_t> reads, writes; // values
+};
+
+struct Plan {
+  std::vector<Step> steps;
+  std::map<int32_t, Dims> shapes;     // every value the plan touches
+  std::vector<int64_t> offset;        // per value: arena offset, -1 outside it
+  std::vector<int32_t> alias;         // per value: the value whose buffer a view shares
+  uint64_t arenaBytes = 0, sumBytes = 0, numIntermediates = 0;
+  void *arena = nullptr;
+  std::mutex busy;
+  ~Plan() { std::free(arena); }
+};
+
+struct Executable {
+  dnnl::engine eng;
+  int32_t threads = 0;
+  std::vector<std::unique_ptr<NodeInfo>> nodes;
+  std::vector<int32_t> inputs, outputs;
+  std::vector<ref::Tensor> constants; // per value; data null unless a weight
+  std::vector<char> isOutput;          // per value: a partition output
+  std::mutex plansMutex;
+  std::map<Dims, std::unique_ptr<Plan>> plans;
+  kiln_executable_stats last{};
+  uint64_t refFallbacks = 0;
+};
+
+// --- query ------------------------------------------------------------------------
+
+bool isF32(const kiln_graph *g, int32_t v) { return v >= 0 && g->values[v].type.dtype == KILN_DTYPE_F32; }
+Dims shapeOf(const kiln_graph *g, int32_t v) {
+  const kiln_tensor_desc &t = g->values[v].type;
+  return Dims(t.shape, t.shape + t.rank);
+}
+bool isStatic(const Dims &s) {
+  return std::all_of(s.begin(), s.end(), [](int64_t d) { return d >= 0; });
+}
+int32_t input(const kiln_node &n, int i) { return i < n.num_inputs ? n.inputs[i] : -1; }
+
+/// Can this plugin run node `n` exactly? (f32 only; shapes may be partly dynamic.)
+bool canRun(const kiln_graph *g, const kiln_node &n) {
+  if (!n.op)
+    return false;
+  Kind kind = kindOf(n.op);
+  if (kind == Kind::None || n.num_outputs != 1 || !isF32(g, n.outputs[0]))
+    return false;
+  ref::Attrs attrs;
+  if (!convertAttrs(n, attrs))
+    return false;
+  std::string op = n.op;
+  auto rank = [&](int i) { return g->values[n.inputs[i]].type.rank; };
+  auto allF32 = [&](int from, int to) {
+    for (int i = from; i < to; ++i)
+      if (!isF32(g, input(n, i)))
+        return false;
+    return true;
+  };
+  switch (kind) {
+  case Kind::Conv: {
+    if (n.num_inputs < 2 || n.num_inputs > 3 || !allF32(0, 2) || rank(0) != 4 || rank(1) != 4)
+      return false;
+    if (input(n, 2) >= 0 && (!isF32(g, n.inputs[2]) || rank(2) != 1))
+      return false;
+    return attrs.getInt("group", 1) >= 1;
+  }
+  case Kind::Gemm: {
+    if (n.num_inputs < 2 || n.num_inputs > 3 || !allF32(0, 2) || rank(0) != 2 || rank(1) != 2)
+      return false;
+    int32_t c = input(n, 2);
+    if (c >= 0) {
+      if (!isF32(g, c) || rank(2) > 2)
+        return false;
+      // beta * C for a run-time C would need another pass: not in this cut.
+      if (attrs.getFloat("beta", 1.0) != 1.0 && !g->values[c].constant_data)
+        return false;
+    }
+    return true;
+  }
+  case Kind::Linear:
+    if (n.num_inputs < 2 || n.num_inputs > 3 || !allF32(0, 2) || rank(0) < 1 || rank(1) != 2)
+      return false;
+    return input(n, 2) < 0 || (isF32(g, n.inputs[2]) && rank(2) == 1);
+  case Kind::MatMul:
+    return n.num_inputs == 2 && allF32(0, 2) && rank(0) >= 1 && rank(0) <= 4 && rank(1) >= 1 &&
+           rank(1) <= 4;
+  case Kind::Pool: {
+    if (n.num_inputs != 1 || !allF32(0, 1) || rank(0) != 4)
+      return false;
+    auto ks = attrs.getInts("kernel_shape");
+    if (!ks || ks->size() != 2)
+      return false;
+    if (op == "average_pool" && attrs.getInt("count_include_pad", 0) && attrs.getInt("ceil_mode", 0)) {
+      // oneDNN's include-padding divisor counts ceil mode's overhang, kiln's
+      // does not: only claim when the spatial dims prove there is none.
+      Dims x = shapeOf(g, n.inputs[0]);
+      Window w;
+      if (x[2] < 0 || x[3] < 0 || !resolveWindow(attrs, {x[2], x[3]}, *ks, true, w) || w.overhang)
+        return false;
+    }
+    return true;
+  }
+  case Kind::GlobalPool:
+    return n.num_inputs == 1 && allF32(0, 1) && rank(0) >= 3 && rank(0) <= 5;
+  case Kind::BatchNorm:
+    return n.num_inputs == 5 && allF32(0, 5) && rank(0) >= 2 && rank(0) <= 5;
+  case Kind::Eltwise: {
+    EltwiseAlg e;
+    if (!eltwiseAlg(op, attrs, e) || n.num_inputs < 1 || !allF32(0, 1))
+      return false;
+    for (int i = 1; i < n.num_inputs; ++i) // clip's run-time bounds: not in this cut
+      if (n.inputs[i] >= 0)
+        return false;
+    return rank(0) <= 12;
+  }
+  case Kind::Binary: {
+    if (n.num_inputs != 2 || !allF32(0, 2) || rank(0) > 12 || rank(1) > 12)
+      return false;
+    // oneDNN broadcasts src1 only: refuse what is known to need more.
+    Dims a = shapeOf(g, n.inputs[0]), b = shapeOf(g, n.inputs[1]), o = shapeOf(g, n.outputs[0]);
+    size_t r = std::max(a.size(), b.size());
+    a.insert(a.begin(), r - a.size(), 1);
+    b.insert(b.begin(), r - b.size(), 1);
+    if (o.size() != r || !isStatic(a) || !isStatic(b) || !isStatic(o))
+      return true; // decided at run time (the reference kernel if need be)
+    return a == o || (b == o && commutative(op));
+  }
+  case Kind::Softmax:
+    return n.num_inputs == 1 && allF32(0, 1) && rank(0) >= 1 && rank(0) <= 12;
+  case Kind::View:
+    if (n.num_inputs < 1 || !allF32(0, 1))
+      return false;
+    if (op == "reshape") // a run-time shape would make the plan data-dependent
+      return n.num_inputs == 2 && n.inputs[1] >= 0 && g->values[n.inputs[1]].constant_data;
+    return n.num_inputs == 1;
+  case Kind::Concat:
+    return n.num_inputs >= 1 && allF32(0, n.num_inputs) && rank(0) >= 1 && rank(0) <= 12;
+  default:
+    return false;
+  }
+}
+
+// --- plans ------------------------------------------------------------------------
+
+/// The constant `v` in the layout `want` (from its plain layout `have`),
+/// reordered once and cached on the node.
+const void *reorderedConstant(Executable &exec, NodeInfo &ni, dnnl::stream &strm, const void *data,
+                              const memory::desc &have, const memory::desc &want) {
+  if (have == want)
+    return data;
+  std::lock_guard<std::mutex> lock(ni.reorderMutex);
+  for (auto &r : ni.reordered)
+    if (r->md == want)
+      return r->mem.get_data_handle();
+  auto r = std::make_unique<Reordered>();
+  r->md = want;
+  r->mem = memory(want, exec.eng);
+  memory src(have, exec.eng, const_cast<void *>(data)); // read only
+  dnnl::reorder(src, r->mem).execute(strm, src, r->mem);
+  strm.wait();
+  ni.reordered.push_back(std::move(r));
+  return ni.reordered.back()->mem.get_data_handle();
+}
+
+/// Greedy offset assignment, largest first (as the reference plugin does).
+void assignOffsets(Plan &plan, const std::vector<int32_t> &slots, const std::vector<uint64_t> &sizes,
+                   const std::vector<int32_t> &def, const std::vector<int32_t> &last) {
+  size_t n = slots.size();
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
+  std::vector<uint64_t> off(n, 0);
+  std::vector<size_t> placed;
+  for (size_t i : order) {
+    plan.sumBytes += sizes[i];
+    std::vector<std::pair<uint64_t, uint64_t>> busy;
+    for (size_t j : placed)
+      if (def[i] <= last[j] && def[j] <= last[i])
+        busy.push_back({off[j], off[j] + sizes[j]});
+    std::sort(busy.begin(), busy.end());
+    uint64_t at = 0;
+    for (auto &[lo, hi] : busy) {
+      if (at + sizes[i] <= lo)
+        break;
+      at = std::max(at, align64(hi));
+    }
+    off[i] = at;
+    plan.arenaBytes = std::max(plan.arenaBytes, at + sizes[i]);
+    placed.push_back(i);
+    plan.offset[slots[i]] = int64_t(at);
+  }
+  plan.numIntermediates = n;
+}
+
+class PlanBuilder {
+public:
+  PlanBuilder(Executable &exec, Plan &plan, dnnl::stream &strm) : exec(exec), plan(plan), strm(strm) {}
+
+  /// Builds the steps for input shapes already in plan.shapes; false with
+  /// `error` if a node's shapes are invalid.
+  bool build(std::string &error) {
+    for (size_t k = 0; k < exec.nodes.size(); ++k) {
+      NodeInfo &ni = *exec.nodes[k];
+      if (ni.fusedAway)
+        continue;
+      // Shapes through the reference rules.
+      std::vector<ref::Tensor> ins(ni.inputs.size());
+      std::vector<const ref::Tensor *> insp;
+      for (size_t i = 0; i < ni.inputs.size(); ++i) {
+        int32_t v = ni.inputs[i];
+        if (v < 0) {
+          insp.push_back(nullptr);
+          continue;
+        }
+        ins[i] = exec.constants[v];
+        if (!ins[i].data) {
+          ins[i].shape = plan.shapes.at(v);
+          ins[i].dtype = ref::DType::F32;
+        }
+        insp.push_back(&ins[i]);
+      }
+      std::vector<Dims> outShapes;
+      std::vector<ref::DType> outTypes;
+      ref::Status st = ref::inferShapes(ni.op, ni.attrs, insp, outShapes, outTypes);
+      if (!st) {
+        error = "node '" + ni.name + "' (" + ni.op + "): " + st.message;
+        return false;
+      }
+      if (outTypes.size() != 1 || outTypes[0] != ref::DType::F32) {
+        error = "node '" + ni.name + "' (" + ni.op + "): unexpected result type";
+        return false;
+      }
+      int32_t out = ni.hasPost ? ni.postOutput : ni.outputs[0];
+      plan.shapes[ni.outputs[0]] = outShapes[0];
+      plan.shapes[out] = outShapes[0];
+
+      Step step;
+      step.node = int32_t(k);
+      for (int32_t v : ni.inputs)
+        if (v >= 0 && !exec.constants[v].data)
+          step.reads.push_back(v);
+      step.writes.push_back(out);
+      bool empty = numel(outShapes[0]) == 0;
+      for (auto *t : insp)
+        empty |= t && numel(t->shape) == 0;
+      if (ni.kind == Kind::View) {
+        step.src = ni.inputs[0];
+        step.mode = exec.isOutput[out] ? Mode::Copy : Mode::View;
+      } else if (empty) {
+        step.mode = Mode::Ref;
+      } else {
+        try {
+          if (!makePrimitive(ni, insp, outShapes[0], out, step))
+            step.mode = Mode::Ref;
+        } catch (const dnnl::error &e) {
+          if (e.status != dnnl_unimplemented)
+            throw;
+          step.mode = Mode::Ref;
+          step.args.clear();
+        }
+        if (step.mode == Mode::Ref && ni.hasPost) {
+          error = "internal error: fused node '" + ni.name + "' has no oneDNN primitive";
+          return false;
+        }
+        if (step.mode == Mode::Ref && strict()) {
+          error = "node '" + ni.name + "' (" + ni.op + "): oneDNN has no implementation for these "
+                  "shapes (KILN_CPU_STRICT)";
+          return false;
+        }
+      }
+      if (step.mode == Mode::Ref)
+        ++exec.refFallbacks;
+      plan.steps.push_back(std::move(step));
+    }
+    planMemory();
+    return true;
+  }
+
+private:
+  Executable &exec;
+  Plan &plan;
+  dnnl::stream &strm;
+
+  Arg valueArg(int key, int32_t v, const memory::desc &md) { return Arg{key, v, nullptr, md}; }
+
+  /// The argument for an input that may be a constant: constants go to
+  /// `want` (reordered once), run-time values stay plain.
+  Arg weightArg(NodeInfo &ni, int key, int32_t v, const memory::desc &plain, const memory::desc &want) {
+    if (exec.constants[v].data)
+      return Arg{key, -1, reorderedConstant(exec, ni, strm, exec.constants[v].data, plain, want), want};
+    return Arg{key, v, nullptr, plain};
+  }
+
+  bool makePrimitive(NodeInfo &ni, const std::vector<const ref::Tensor *> &in, const Dims &outShape,
+                     int32_t out, Step &step) {
+    const dnnl::engine &eng = exec.eng;
+    auto pk = dnnl::prop_kind::forward_inference;
+    switch (ni.kind) {
+    case Kind::Conv: {
+      const Dims &x = in[0]->shape, &w = in[1]->shape;
+      int64_t G = ni.attrs.getInt("group", 1);
+      Window win;
+      if (!resolveWindow(ni.attrs, {x[2], x[3]}, {w[2], w[3]}, false, win))
+        return false;
+      bool weightConst = exec.constants[ni.inputs[1]].data != nullptr;
+      Dims wd = G > 1 ? Dims{G, w[0] / G, w[1], w[2], w[3]} : w;
+      memory::desc wPlain = G > 1 ? memory::desc(wd, memory::data_type::f32, memory::format_tag::goihw)
+                                  : plainMd(w);
+      bool hasBias = in.size() > 2 && in[2];
+      memory::desc src = plainMd(x), dst = plainMd(outShape), bias = plainMd({w[0]});
+      memory::desc wAsk = weightConst ? anyMd(wd) : wPlain;
+      auto d = hasBias ? dnnl::convolution_forward::desc(pk, algorithm::convolution_direct, src, wAsk,
+                                                          bias, dst, win.s, win.d, win.pb, win.pe)
+                       : dnnl::convolution_forward::desc(pk, algorithm::convolution_direct, src, wAsk,
+                                                          dst, win.s, win.d, win.pb, win.pe);
+      dnnl::primitive_attr attr;
+      if (ni.hasPost) {
+        dnnl::post_ops po;
+        po.append_eltwise(1.f, ni.post.alg, ni.post.alpha, ni.post.beta);
+        attr.set_post_ops(po);
+      }
+      dnnl::convolution_forward::primitive_desc pd(d, attr, eng);
+      step.prim = dnnl::convolution_forward(pd);
+      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
+      step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
+      if (hasBias)
+        step.args.push_back(weightArg(ni, DNNL_ARG_BIAS, ni.inputs[2], bias, bias));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
+      return true;
+    }
+    case Kind::Gemm: {
+      bool ta = ni.attrs.getInt("transA", 0), tb = ni.attrs.getInt("transB", 0);
+      float alpha = float(ni.attrs.getFloat("alpha", 1.0));
+      const Dims &a = in[0]->shape, &b = in[1]->shape;
+      int64_t M = outShape[0], N = outShape[1], K = ta ? a[0] : a[1];
+      memory::desc src(Dims{M, K}, memory::data_type::f32, ta ? memory::format_tag::ba : memory::format_tag::ab);
+      memory::desc wPlain(Dims{K, N}, memory::data_type::f32, tb ? memory::format_tag::ba : memory::format_tag::ab);
+      (void)b;
+      bool weightConst = exec.constants[ni.inputs[1]].data != nullptr;
+      memory::desc dst = plainMd(outShape);
+      dnnl::primitive_attr attr;
+      if (alpha != 1.f)
+        attr.set_output_scales(0, {alpha});
+      int32_t c = ni.inputs.size() > 2 ? ni.inputs[2] : -1;
+      memory::desc cmd;
+      if (c >= 0) {
+        Dims cs = in[2]->shape;
+        cs.insert(cs.begin(), 2 - cs.size(), 1);
+        cmd = plainMd(cs);
+        dnnl::post_ops po;
+        po.append_binary(algorithm::binary_add, cmd);
+        attr.set_post_ops(po);
+      }
+      dnnl::matmul::desc d(src, weightConst ? anyMd({K, N}) : wPlain, dst);
+      dnnl::matmul::primitive_desc pd(d, attr, eng);
+      step.prim = dnnl::matmul(pd);
+      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
+      step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
+      if (c >= 0) {
+        int key = DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1;
+        if (!ni.scaledC.empty())
+          step.args.push_back(Arg{key, -1, ni.scaledC.data(), cmd});
+        else if (exec.constants[c].data)
+          step.args.push_back(Arg{key, -1, exec.constants[c].data, cmd});
+        else
+          step.args.push_back(valueArg(key, c, cmd));
+      }
+      return true;
+    }
+    case Kind::Linear: {
+      const Dims &x = in[0]->shape, &w = in[1]->shape;
+      int64_t N = w[0], K = w[1], R = K ? numel(x) / K : 0;
+      memory::desc src = plainMd({R, K}), dst = plainMd({R, N}), bias = plainMd({1, N});
+      memory::desc wPlain(Dims{K, N}, memory::data_type::f32, memory::format_tag::ba);
+      bool weightConst = exec.constants[ni.inputs[1]].data != nullptr;
+      bool hasBias = in.size() > 2 && in[2];
+      auto d = hasBias ? dnnl::matmul::desc(src, weightConst ? anyMd({K, N}) : wPlain, bias, dst)
+                       : dnnl::matmul::desc(src, weightConst ? anyMd({K, N}) : wPlain, dst);
+      dnnl::matmul::primitive_desc pd(d, eng);
+      step.prim = dnnl::matmul(pd);
+      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
+      step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
+      if (hasBias)
+        step.args.push_back(weightArg(ni, DNNL_ARG_BIAS, ni.inputs[2], bias, bias));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
+      return true;
+    }
+    case Kind::MatMul: {
+      Dims l = in[0]->shape, r = in[1]->shape;
+      if (l.size() == 1)
+        l.insert(l.begin(), 1);
+      if (r.size() == 1)
+        r.push_back(1);
+      size_t rank = std::max(l.size(), r.size());
+      l.insert(l.begin(), rank - l.size(), 1);
+      r.insert(r.begin(), rank - r.size(), 1);
+      Dims o(rank);
+      for (size_t i = 0; i + 2 < rank; ++i)
+        o[i] = std::max(l[i], r[i]);
+      o[rank - 2] = l[rank - 2];
+      o[rank - 1] = r[rank - 1];
+      memory::desc src = plainMd(l), wPlain = plainMd(r), dst = plainMd(o);
+      bool weightConst = exec.constants[ni.inputs[1]].data != nullptr;
+      dnnl::matmul::desc d(src, weightConst ? anyMd(r) : wPlain, dst);
+      dnnl::matmul::primitive_desc pd(d, eng);
+      step.prim = dnnl::matmul(pd);
+      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
+      step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
+      return true;
+    }
+    case Kind::Pool:
+    case Kind::GlobalPool: {
+      const Dims &x = in[0]->shape;
+      Dims spatial(x.begin() + 2, x.end());
+      Window w;
+      algorithm alg;
+      if (ni.kind == Kind::Pool) {
+        bool ceil = ni.attrs.getInt("ceil_mode", 0) != 0;
+        if (!resolveWindow(ni.attrs, spatial, *ni.attrs.getInts("kernel_shape"), ceil, w))
+          return false;
+        if (ni.op == "max_pool")
+          alg = algorithm::pooling_max;
+        else if (ni.attrs.getInt("count_include_pad", 0)) {
+          if (w.overhang)
+            return false; // see canRun: the divisors would differ
+          alg = algorithm::pooling_avg_include_padding;
+        } else
+          alg = algorithm::pooling_avg_exclude_padding;
+      } else {
+        size_t n = spatial.size();
+        w.k = spatial;
+        w.s.assign(n, 1);
+        w.d.assign(n, 0);
+        w.pb.assign(n, 0);
+        w.pe.assign(n, 0);
+        alg = ni.op == "global_max_pool" ? algorithm::pooling_max : algorithm::pooling_avg_exclude_padding;
+      }
+      memory::desc src = plainMd(x), dst = plainMd(outShape);
+      dnnl::pooling_v2_forward::desc d(pk, alg, src, dst, w.s, w.k, w.d, w.pb, w.pe);
+      dnnl::pooling_v2_forward::primitive_desc pd(d, eng);
+      step.prim = dnnl::pooling_v2_forward(pd);
+      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
+      return true;
+    }
+    case Kind::BatchNorm: {
+      memory::desc src = plainMd(in[0]->shape), vec = plainMd({in[0]->shape[1]});
+      auto flags = dnnl::normalization_flags::use_global_stats | dnnl::normalization_flags::use_scale |
+                   dnnl::normalization_flags::use_shift;
+      dnnl::batch_normalization_forward::desc d(pk, src, float(ni.attrs.getFloat("epsilon", 1e-5)), flags);
+      dnnl::batch_normalization_forward::primitive_desc pd(d, eng);
+      step.prim = dnnl::batch_normalization_forward(pd);
+      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
+      step.args.push_back(weightArg(ni, DNNL_ARG_SCALE, ni.inputs[1], vec, vec));
+      step.args.push_back(weightArg(ni, DNNL_ARG_SHIFT, ni.inputs[2], vec, vec));
+      step.args.push_back(weightArg(ni, DNNL_ARG_MEAN, ni.inputs[3], vec, vec));
+      step.args.push_back(weightArg(ni, DNNL_ARG_VARIANCE, ni.inputs[4], vec, vec));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, src));
+      return true;
+    }
+    case Kind::Eltwise: {
+      EltwiseAlg e;
+      eltwiseAlg(ni.op, ni.attrs, e);
+      memory::desc md = plainMd(in[0]->shape);
+      dnnl::eltwise_forward::desc d(pk, e.alg, md, e.alpha, e.beta);
+      dnnl::eltwise_forward::primitive_desc pd(d, eng);
+      step.prim = dnnl::eltwise_forward(pd);
+      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], md));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, md));
+      return true;
+    }
+    case Kind::Binary: {
+      Dims a = in[0]->shape, b = in[1]->shape, o = outShape;
+      size_t r = std::max<size_t>(o.size(), 1);
+      a.insert(a.begin(), r - a.size(), 1);
+      b.insert(b.begin(), r - b.size(), 1);
+      if (o.empty())
+        o = {1};
+      int32_t lhs = ni.inputs[0], rhs = ni.inputs[1];
+      if (a != o) {
+        if (b != o || !commutative(ni.op))
+          return false; // src0 must have the result's shape: the reference kernel
+        std::swap(a, b);
+        std::swap(lhs, rhs);
+      }
+      memory::desc s0 = plainMd(a), s1 = plainMd(b), dst = plainMd(o);
+      dnnl::binary::desc d(binaryAlg(ni.op), s0, s1, dst);
+      dnnl::binary::primitive_desc pd(d, eng);
+      step.prim = dnnl::binary(pd);
+      auto operand = [&](int key, int32_t v, const memory::desc &md) {
+        return exec.constants[v].data ? Arg{key, -1, exec.constants[v].data, md} : valueArg(key, v, md);
+      };
+      step.args.push_back(operand(DNNL_ARG_SRC_0, lhs, s0));
+      step.args.push_back(operand(DNNL_ARG_SRC_1, rhs, s1));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
+      return true;
+    }
+    case Kind::Softmax: {
+      const Dims &x = in[0]->shape;
+      int64_t rank = int64_t(x.size()), axis = ni.attrs.getInt("axis", -1);
+      if (axis < 0)
+        axis += rank;
+      memory::desc md = plainMd(x);
+      dnnl::softmax_v2_forward::desc d(pk, ni.op == "softmax" ? algorithm::softmax_accurate : algorithm::softmax_log,
+                                       md, md, int(axis));
+      dnnl::softmax_v2_forward::primitive_desc pd(d, eng);
+      step.prim = dnnl::softmax_v2_forward(pd);
+      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], md));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, md));
+      return true;
+    }
+    case Kind::Concat: {
+      int64_t rank = int64_t(outShape.size()), axis = ni.attrs.getInt("axis", 0);
+      if (axis < 0)
+        axis += rank;
+      std::vector<memory::desc> srcs;
+      for (auto *t : in)
+        srcs.push_back(plainMd(t->shape));
+      memory::desc dst = plainMd(outShape);
+      dnnl::concat::primitive_desc pd(dst, int(axis), srcs, eng);
+      step.prim = dnnl::concat(pd);
+      for (size_t i = 0; i < srcs.size(); ++i) {
+        int32_t v = ni.inputs[i];
+        int key = DNNL_ARG_MULTIPLE_SRC + int(i);
+        step.args.push_back(exec.constants[v].data ? Arg{key, -1, exec.constants[v].data, srcs[i]}
+                                                   : valueArg(key, v, srcs[i]));
+      }
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
+      return true;
+    }
+    default:
+      return false;
+    }
+  }
+
+  /// Intermediates (neither partition inputs, outputs nor constants) get
+  /// arena offsets; views share their source's buffer.
+  void planMemory() {
+    size_t nv = exec.constants.size();
+    plan.offset.assign(nv, -1);
+    plan.alias.assign(nv, -1);
+    std::vector<int32_t> def(nv, -1), last(nv, -1);
+    auto root = [&](int32_t v) {
+      while (plan.alias[v] >= 0)
+        v = plan.alias[v];
+      return v;
+    };
+    std::vector<char> isInput(nv, 0);
+    for (int32_t v : exec.inputs)
+      isInput[v] = 1;
+    std::vector<int32_t> slots;
+    for (size_t s = 0; s < plan.steps.size(); ++s) {
+      const Step &st = plan.steps[s];
+      for (int32_t v : st.reads)
+        last[root(v)] = int32_t(s);
+      int32_t w = st.writes[0];
+      if (st.mode == Mode::View) {
+        plan.alias[w] = st.src;
+        continue;
+      }
+      if (!exec.isOutput[w] && !isInput[w]) {
+        def[w] = last[w] = int32_t(s);
+        slots.push_back(w);
+      }
+    }
+    std::vector<uint64_t> sizes;
+    std::vector<int32_t> d, l;
+    for (int32_t v : slots) {
+      sizes.push_back(align64(uint64_t(numel(plan.shapes[v])) * 4));
+      d.push_back(def[v]);
+      l.push_back(last[v]);
+    }
+    assignOffsets(plan, slots, sizes, d, l);
+  }
+};
+
+// --- entry points -------------------------------------------------------------------
+
+kiln_status create(const kiln_plugin_options *options, kiln_plugin *out) {
+  try {
+    auto inst = std::make_unique<Instance>();
+    inst->eng = dnnl::engine(dnnl::engine::kind::cpu, 0);
+    if (options && KILN_HAS_FIELD(options, kiln_plugin_options, num_threads))
+      inst->threads = std::max(0, options->num_threads);
+    *out = reinterpret_cast<kiln_plugin>(inst.release());
+    return KILN_OK;
+  } catch (const std::exception &e) {
+    createError() = std::string("cannot create the oneDNN CPU engine: ") + e.what();
+    return KILN_ERROR_DEVICE;
+  }
+}
+
+void destroy(kiln_plugin p) { delete reinterpret_cast<Instance *>(p); }
+
+const char *lastError(kiln_plugin p) {
+  return p ? reinterpret_cast<Instance *>(p)->error.c_str() : createError().c_str();
+}
+
+kiln_status query(kiln_plugin p, const kiln_graph *g, int32_t *supported, float *cost) {
+  try {
+    for (int32_t i = 0; i < g->num_nodes; ++i) {
+      supported[i] = canRun(g, g->nodes[i]) ? 1 : 0;
+      cost[i] = 10.f;
+    }
+    return KILN_OK;
+  } catch (const std::exception &e) {
+    return fail(p, KILN_ERROR_INTERNAL, std::string("query: ") + e.what());
+  }
+}
+
+kiln_status compileImpl(kiln_plugin p, const kiln_graph *g, const kiln_partition *part,
+                        kiln_executable *out) {
+  Instance &inst = *reinterpret_cast<Instance *>(p);
+  auto exec = std::make_unique<Executable>();
+  exec->eng = inst.eng;
+  exec->threads = inst.threads;
+  exec->constants.resize(g->num_values);
+  exec->isOutput.assign(g->num_values, 0);
+  for (int32_t v = 0; v < g->num_values; ++v) {
+    const kiln_value &val = g->values[v];
+    if (val.constant_data) {
+      ref::Tensor &t = exec->constants[v];
+      t.dtype = ref::DType(val.type.dtype);
+      t.shape.assign(val.type.shape, val.type.shape + val.type.rank);
+      t.data = const_cast<void *>(val.constant_data);
+    }
+  }
+  exec->inputs.assign(part->inputs, part->inputs + part->num_inputs);
+  exec->outputs.assign(part->outputs, part->outputs + part->num_outputs);
+  for (int32_t v : exec->outputs) {
+    if (v < 0 || v >= g->num_values)
+      return fail(p, KILN_ERROR_INVALID_ARGUMENT, "partition output out of range");
+    exec->isOutput[v] = 1;
+  }
+  for (int32_t v : exec->inputs)
+    if (v < 0 || v >= g->num_values)
+      return fail(p, KILN_ERROR_INVALID_ARGUMENT, "partition input out of range");
+  std::map<int32_t, int> readers; // value -> number of partition nodes reading it
+  for (int32_t k = 0; k < part->num_nodes; ++k) {
+    int32_t id = part->nodes[k];
+    if (id < 0 || id >= g->num_nodes)
+      return fail(p, KILN_ERROR_INVALID_ARGUMENT, "partition names a node out of range");
+    const kiln_node &n = g->nodes[id];
+    if (!canRun(g, n))
+      return fail(p, KILN_ERROR_UNSUPPORTED, std::string("node '") + (n.name ? n.name : "") + "' (" +
+                                                 (n.op ? n.op : "?") + ") is not supported by the cpu plugin");
+    auto ni = std::make_unique<NodeInfo>();
+    ni->kind = kindOf(n.op);
+    ni->op = n.op;
+    ni->name = n.name ? n.name : "";
+    convertAttrs(n, ni->attrs);
+    ni->inputs.assign(n.inputs, n.inputs + n.num_inputs);
+    ni->outputs.assign(n.outputs, n.outputs + n.num_outputs);
+    for (int32_t v : ni->inputs)
+      if (v >= g->num_values)
+        return fail(p, KILN_ERROR_INVALID_ARGUMENT, "node '" + ni->name + "' reads a value out of range");
+    for (int32_t v : ni->outputs)
+      if (v < 0 || v >= g->num_values)
+        return fail(p, KILN_ERROR_INVALID_ARGUMENT, "node '" + ni->name + "' writes a value out of range");
+    for (int32_t v : ni->inputs)
+      if (v >= 0)
+        ++readers[v];
+    if (ni->kind == Kind::Gemm && ni->inputs.size() > 2 && ni->inputs[2] >= 0) {
+      double beta = ni->attrs.getFloat("beta", 1.0);
+      const kiln_value &c = g->values[ni->inputs[2]];
+      if (beta != 1.0 && c.constant_data) {
+        const float *src = static_cast<const float *>(c.constant_data);
+        ni->scaledC.resize(c.constant_size / 4);
+        for (size_t i = 0; i < ni->scaledC.size(); ++i)
+          ni->scaledC[i] = float(beta * src[i]);
+        if (ni->scaledC.empty())
+          ni->scaledC.push_back(0.f); // a zero-size C: keep a valid pointer
+      }
+    }
+    exec->nodes.push_back(std::move(ni));
+  }
+  // conv -> activation, when the activation is the conv result's only reader.
+  for (size_t k = 0; k + 1 < exec->nodes.size(); ++k) {
+    NodeInfo &c = *exec->nodes[k];
+    if (c.kind != Kind::Conv)
+      continue;
+    int32_t v = c.outputs[0];
+    if (exec->isOutput[v] || readers[v] != 1)
+      continue;
+    for (size_t j = k + 1; j < exec->nodes.size(); ++j) {
+      NodeInfo &e = *exec->nodes[j];
+      if (std::find(e.inputs.begin(), e.inputs.end(), v) == e.inputs.end())
+        continue;
+      EltwiseAlg alg;
+      if (e.kind == Kind::Eltwise && e.inputs.size() == 1 && eltwiseAlg(e.op, e.attrs, alg) &&
+          (alg.alg == algorithm::eltwise_relu || alg.alg == algorithm::eltwise_clip ||
+           alg.alg == algorithm::eltwise_elu || alg.alg == algorithm::eltwise_logistic ||
+           alg.alg == algorithm::eltwise_tanh || alg.alg == algorithm::eltwise_swish ||
+           alg.alg == algorithm::eltwise_hardswish)) {
+        c.hasPost = true;
+        c.post = alg;
+        c.postOutput = e.outputs[0];
+        e.fusedAway = true;
+      }
+      break;
+    }
+  }
+  *out = reinterpret_cast<kiln_executable>(exec.release());
+  return KILN_OK;
+}
+
+kiln_status compile(kiln_plugin p, const kiln_graph *g, const kiln_partition *part, kiln_executable *out) {
+  try {
+    return compileImpl(p, g, part, out);
+  } catch (const dnnl::error &e) {
+    return fail(p, KILN_ERROR_INTERNAL, std::string("oneDNN: ") + e.what());
+  } catch (const std::exception &e) {
+    return fail(p, KILN_ERROR_INTERNAL, e.what());
+  }
+}
+
+void executableDestroy(kiln_plugin, kiln_executable e) { delete reinterpret_cast<Executable *>(e); }
+
+kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inputs, int32_t numInputs,
+                        kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator) {
+  if (numInputs != int32_t(exec.inputs.size()) || numOutputs != int32_t(exec.outputs.size()))
+    return fail(p, KILN_ERROR_INVALID_ARGUMENT, "wrong number of inputs or outputs");
+#ifdef KILN_CPU_HAVE_OPENMP
+  // oneDNN's parallel regions take the calling thread's OpenMP setting: set
+  // it for this run and give the caller its own back afterwards.
+  struct ThreadScope {
+    int saved = 0;
+    explicit ThreadScope(int n) {
+      if (n > 0) {
+        saved = omp_get_max_threads();
+        omp_set_num_threads(n);
+      }
+    }
+    ~ThreadScope() {
+      if (saved > 0)
+        omp_set_num_threads(saved);
+    }
+  } threadScope(exec.threads);
+#endif
+  Dims key;
+  for (int32_t i = 0; i < numInputs; ++i) {
+    if (inputs[i].type.dtype != KILN_DTYPE_F32) // every claimed node reads f32 at run time
+      return fail(p, KILN_ERROR_INVALID_ARGUMENT, "input " + std::to_string(i) + " is not f32");
+    key.push_back(inputs[i].type.rank);
+    key.insert(key.end(), inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
+  }
+  dnnl::stream strm(exec.eng);
+
+  // The plan for these shapes: built on first sight, then reused.
+  Plan *plan = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(exec.plansMutex);
+    auto it = exec.plans.find(key);
+    if (it != exec.plans.end())
+      plan = it->second.get();
+    else {
+      auto fresh = std::make_unique<Plan>();
+      for (int32_t i = 0; i < numInputs; ++i)
+        fresh->shapes[exec.inputs[i]] = Dims(inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
+      std::string error;
+      if (!PlanBuilder(exec, *fresh, strm).build(error))
+        return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
+      fresh->arena = std::aligned_alloc(64, std::max<uint64_t>(align64(fresh->arenaBytes), 64));
+      if (!fresh->arena)
+        return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate the intermediates' arena");
+      plan = fresh.get();
+      exec.plans.emplace(key, std::move(fresh));
+      exec.last = {sizeof(kiln_executable_stats), plan->arenaBytes, plan->sumBytes,
+                   plan->numIntermediates, uint64_t(exec.plans.size())};
+    }
+    exec.last.arena_bytes = plan->arenaBytes;
+    exec.last.intermediate_bytes = plan->sumBytes;
+    exec.last.num_intermediates = plan->numIntermediates;
+  }
+  // One run at a time uses the plan's arena; a concurrent run gets its own.
+  std::unique_lock<std::mutex> busy(plan->busy, std::try_to_lock);
+  std::unique_ptr<void, void (*)(void *)> ownArena(nullptr, std::free);
+  uint8_t *arena = static_cast<uint8_t *>(plan->arena);
+  if (!busy.owns_lock()) {
+    ownArena.reset(std::aligned_alloc(64, std::max<uint64_t>(align64(plan->arenaBytes), 64)));
+    if (!ownArena)
+      return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate the intermediates' arena");
+    arena = static_cast<uint8_t *>(ownArena.get());
+  }
+
+  size_t nv = exec.constants.size();
+  std::vector<void *> ptr(nv, nullptr);
+  for (size_t v = 0; v < nv; ++v) {
+    if (exec.constants[v].data)
+      ptr[v] = exec.constants[v].data;
+    else if (plan->offset[v] >= 0)
+      ptr[v] = arena + plan->offset[v];
+  }
+  for (int32_t i = 0; i < numInputs; ++i)
+    ptr[exec.inputs[i]] = inputs[i].data;
+  for (int32_t i = 0; i < numOutputs; ++i) {
+    int32_t v = exec.outputs[i];
+    auto it = plan->shapes.find(v);
+    if (it == plan->shapes.end())
+      return fail(p, KILN_ERROR_INTERNAL, "partition output " + std::to_string(i) + " is never computed");
+    const Dims &shape = it->second;
+    uint64_t bytes = uint64_t(numel(shape)) * 4;
+    kiln_buffer &b = outputs[i];
+    if (b.type.rank != int32_t(shape.size()))
+      return fail(p, KILN_ERROR_INVALID_ARGUMENT,
+                  "output " + std::to_string(i) + " has rank " + std::to_string(shape.size()) +
+                      " where the graph declares rank " + std::to_string(b.type.rank));
+    if (!b.data || b.size < bytes) {
+      void *data = nullptr;
+      if (!allocator || allocator->allocate(allocator->user, std::max<uint64_t>(bytes, 4), 64, &data) != KILN_OK || !data)
+        return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate output " + std::to_string(i));
+      b.data = data;
+    }
+    b.size = bytes;
+    b.type.dtype = KILN_DTYPE_F32;
+    int64_t *dims = const_cast<int64_t *>(b.type.shape);
+    for (size_t d = 0; d < shape.size(); ++d)
+      dims[d] = shape[d];
+    ptr[v] = b.data;
+  }
+
+  for (const Step &st : plan->steps) {
+    NodeInfo &ni = *exec.nodes[st.node];
+    int32_t w = st.writes[0];
+    switch (st.mode) {
+    case Mode::View:
+      ptr[w] = ptr[st.src];
+      break;
+    case Mode::Copy:
+      if (ptr[w] != ptr[st.src])
+        std::memcpy(ptr[w], ptr[st.src], size_t(numel(plan->shapes[w])) * 4);
+      break;
+    case Mode::Ref: {
+      std::vector<ref::Tensor> ins(ni.inputs.size());
+      std::vector<const ref::Tensor *> insp;
+      for (size_t i = 0; i < ni.inputs.size(); ++i) {
+        int32_t v = ni.inputs[i];
+        if (v < 0) {
+          insp.push_back(nullptr);
+          continue;
+        }
+        ins[i] = exec.constants[v];
+        if (!ins[i].data) {
+          ins[i].dtype = ref::DType::F32;
+          ins[i].shape = plan->shapes[v];
+          ins[i].data = ptr[v];
+        }
+        insp.push_back(&ins[i]);
+      }
+      std::vector<ref::Tensor> outs(1);
+      outs[0].dtype = ref::DType::F32;
+      outs[0].shape = plan->shapes[w];
+      outs[0].data = ptr[w];
+      ref::Status s = ref::run(ni.op, ni.attrs, insp, outs);
+      if (!s)
+        return fail(p, KILN_ERROR_INVALID_ARGUMENT, "node '" + ni.name + "' (" + ni.op + "): " + s.message);
+      break;
+    }
+    case Mode::Dnnl: {
+      std::unordered_map<int, memory> args;
+      for (const Arg &a : st.args) {
+        void *data = a.value >= 0 ? ptr[a.value] : const_cast<void *>(a.data);
+        args.emplace(a.key, memory(a.md, exec.eng, data));
+      }
+      st.prim.execute(strm, args);
+      break;
+    }
+    }
+  }
+  strm.wait();
+  return KILN_OK;
+}
+
+kiln_status execute(kiln_plugin p, kiln_executable e, const kiln_buffer *inputs, int32_t numInputs,
+                    kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator, kiln_stream) {
+  try {
+    return executeImpl(p, *reinterpret_cast<Executable *>(e), inputs, numInputs, outputs, numOutputs, allocator);
+  } catch (const dnnl::error &err) {
+    return fail(p, KILN_ERROR_INTERNAL, std::string("oneDNN: ") + err.what());
+  } catch (const std::bad_alloc &) {
+    return fail(p, KILN_ERROR_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception &err) {
+    return fail(p, KILN_ERROR_INTERNAL, err.what());
+  }
+}
+
+kiln_status executableStats(kiln_plugin p, kiln_executable e, kiln_executable_stats *stats) {
+  if (!stats || stats->struct_size < sizeof(size_t))
+    return fail(p, KILN_ERROR_INVALID_ARGUMENT, "executable_stats needs a stats struct");
+  try {
+    auto &exec = *reinterpret_cast<Executable *>(e);
+    std::lock_guard<std::mutex> g(exec.plansMutex);
+    kiln_executable_stats s = exec.last;
+    s.plans_cached = exec.plans.size();
+    size_t n = std::min(stats->struct_size, sizeof(kiln_executable_stats));
+    s.struct_size = n;
+    std::memcpy(stats, &s, n);
+    return KILN_OK;
+  } catch (const std::exception &err) {
+    return fail(p, KILN_ERROR_INTERNAL, err.what());
+  }
+}
+
+kiln_plugin_api makeApi() {
+  kiln_plugin_api api{};
+  api.struct_size = sizeof(kiln_plugin_api);
+  api.abi_major = KILN_PLUGIN_ABI_MAJOR;
+  api.abi_minor = KILN_PLUGIN_ABI_MINOR;
+  api.name = "cpu";
+  api.version = "0.1.0";
+  api.device_kind = "cpu";
+  api.memory_space = KILN_MEMORY_HOST;
+  api.priority = 100;
+  api.create = create;
+  api.destroy = destroy;
+  api.last_error = lastError;
+  api.query = query;
+  api.compile = compile;
+  api.executable_destroy = executableDestroy;
+  api.execute = execute;
+  api.executable_stats = executableStats;
+  return api;
+}
+
+const kiln_plugin_api kApi = makeApi();
+
+} // namespace
+
+extern "C" __attribute__((visibility("default"))) const kiln_plugin_api *
+kiln_plugin_get(uint32_t hostMajor, uint32_t) {
+  return hostMajor == KILN_PLUGIN_ABI_MAJOR ? &kApi : nullptr;
+}

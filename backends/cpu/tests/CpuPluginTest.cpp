@@ -1,0 +1,661 @@
+//===- CpuPluginTest.cpp - the oneDNN CPU plugin against the reference ----===//
+//
+// The bundled example compiled for {cpu, reference}: partitioning, accuracy
+// against PyTorch at batch 1 and 4, and a `kiln verify` style comparison.
+// Then one small hand-built artifact per claimed op (and op variant), run on
+// the cpu plugin and on the reference plugin with the same random inputs.
+// KILN_CPU_STRICT=1 makes the cpu plugin fail rather than fall back to its
+// internal reference kernel, so every case here really runs on oneDNN.
+//
+//===----------------------------------------------------------------------===//
+#include "kiln/ir/KilnDialect.h"
+#include "kiln/onnx/OnnxImporter.h"
+#include "kiln/passes/ExportArtifact.h"
+#include "kiln/passes/Passes.h"
+#include "kiln/runtime/Artifact.h"
+#include "kiln/runtime/CGraph.h"
+#include "kiln/runtime/Partitioner.h"
+#include "kiln/runtime/Runtime.h"
+#include "kiln/support/Npy.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <gtest/gtest.h>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+namespace {
+
+using namespace kiln::artifact;
+using Dims = std::vector<int64_t>;
+
+std::string example(const std::string &f) {
+  return std::string(KILN_SOURCE_DIR) + "/examples/mnist_cnn/" + f;
+}
+
+kiln::Runtime::Options runtimeOptions() {
+  ::setenv("KILN_CPU_STRICT", "1", 1);
+  kiln::Runtime::Options o;
+  o.pluginPaths = {KILN_CPU_PLUGIN_DIR, KILN_REFERENCE_PLUGIN_DIR};
+  return o;
+}
+
+std::string tempDir() {
+  char tmpl[] = "/tmp/kiln-cpu-XXXXXX";
+  return mkdtemp(tmpl);
+}
+
+kiln::Tensor randomTensor(const Dims &shape, uint32_t seed, float lo = -1.f, float hi = 1.f) {
+  kiln::Tensor t = kiln::Tensor::allocate(1, shape);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(lo, hi);
+  for (int64_t i = 0; i < t.numElements(); ++i)
+    t.as<float>()[i] = dist(rng);
+  return t;
+}
+
+/// Elementwise |got - want| <= atol + rtol * |want| (kiln verify's rule).
+void expectClose(const kiln::Tensor &got, const kiln::Tensor &want, double rtol, double atol,
+                 const std::string &what) {
+  ASSERT_EQ(got.shape(), want.shape()) << what;
+  ASSERT_EQ(got.dtype(), want.dtype()) << what;
+  int64_t bad = 0;
+  double worst = 0;
+  for (int64_t i = 0; i < got.numElements(); ++i) {
+    double x = got.as<float>()[i], y = want.as<float>()[i];
+    if (std::isnan(x) && std::isnan(y))
+      continue;
+    double err = std::fabs(x - y);
+    worst = std::max(worst, err);
+    if (!(err <= atol + rtol * std::fabs(y)) && bad++ < 5)
+      ADD_FAILURE() << what << ": element " << i << " is " << x << ", expected " << y;
+  }
+  EXPECT_EQ(bad, 0) << what << ": max abs error " << worst;
+}
+
+// --- the bundled example -------------------------------------------------------
+
+class MnistOnCpu : public ::testing::Test {
+protected:
+  static std::string artifactPath, report;
+  static void SetUpTestSuite() {
+    artifactPath = tempDir() + "/mnist.kiln";
+    mlir::DialectRegistry registry;
+    kiln::registerKilnDialects(registry);
+    mlir::MLIRContext ctx(registry);
+    std::string error;
+    auto module = kiln::onnx::importModelFile(ctx, example("model.onnx"), error);
+    ASSERT_TRUE(module) << error;
+    mlir::PassManager pm(&ctx);
+    kiln::buildOptimizationPipeline(pm, 2);
+    ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
+    kiln::ExportOptions eo;
+    eo.targets = {"cpu", "reference"};
+    eo.pluginPaths = {KILN_CPU_PLUGIN_DIR, KILN_REFERENCE_PLUGIN_DIR};
+    ASSERT_TRUE(kiln::exportArtifact(*module, artifactPath, eo, report, error)) << error;
+  }
+};
+std::string MnistOnCpu::artifactPath, MnistOnCpu::report;
+
+TEST_F(MnistOnCpu, EveryHeavyOpRunsOnCpu) {
+  std::istringstream lines(report);
+  std::string line;
+  int heavy = 0;
+  for (const char *op : {"(conv)", "(gemm)", "(max_pool)", "(average_pool)", "(batch_norm)", "(relu)"}) {
+    std::istringstream all(report);
+    while (std::getline(all, line))
+      if (line.find(op) != std::string::npos) {
+        ++heavy;
+        EXPECT_NE(line.find("-> cpu"), std::string::npos) << line;
+      }
+  }
+  EXPECT_GE(heavy, 7) << report; // 2 conv, 2 max_pool, 2 gemm, 3 relu (bn folded at -O2)
+  kiln::Runtime rt(runtimeOptions());
+  std::string error;
+  auto model = rt.load(artifactPath, error);
+  ASSERT_TRUE(model) << error;
+  for (const std::string &p : model->partitionPlugins())
+    EXPECT_EQ(p, "cpu");
+}
+
+TEST_F(MnistOnCpu, MatchesPyTorchAtBatch1And4) {
+  kiln::npy::Array input, expected;
+  std::string error;
+  ASSERT_TRUE(kiln::npy::read(example("input.npy"), input, error)) << error;
+  ASSERT_TRUE(kiln::npy::read(example("expected_output.npy"), expected, error)) << error;
+  kiln::Runtime rt(runtimeOptions());
+  auto model = rt.load(artifactPath, error);
+  ASSERT_TRUE(model) << error;
+  kiln::Session session(*model);
+  for (int64_t batch : {1, 4, 1}) {
+    kiln::Tensor x = kiln::Tensor::allocate(1, {batch, 1, 28, 28});
+    for (int64_t b = 0; b < batch; ++b)
+      std::memcpy(x.as<float>() + b * 784, input.data.data(), 784 * 4);
+    std::vector<kiln::Tensor> out;
+    ASSERT_TRUE(session.run({{"input", x}}, out, error)) << error;
+    ASSERT_EQ(out.size(), 1u);
+    ASSERT_EQ(out[0].shape(), (Dims{batch, 10}));
+    const float *ref = reinterpret_cast<const float *>(expected.data.data());
+    for (int64_t b = 0; b < batch; ++b)
+      for (int k = 0; k < 10; ++k)
+        EXPECT_NEAR(out[0].as<float>()[b * 10 + k], ref[k], 1e-4) << "batch " << batch;
+  }
+  auto mem = model->memoryReport();
+  ASSERT_EQ(mem.size(), 1u);
+  ASSERT_TRUE(mem[0].reported);
+  EXPECT_EQ(mem[0].plansCached, 2u); // batch 1 and batch 4
+  EXPECT_GT(mem[0].arenaBytes, 0u);
+  EXPECT_LT(mem[0].arenaBytes, mem[0].intermediateBytes);
+}
+
+TEST_F(MnistOnCpu, HonoursTheThreadCount) {
+  kiln::Runtime::Options o = runtimeOptions();
+  o.numThreads = 1;
+  kiln::Runtime rt(o);
+  std::string error;
+  auto model = rt.load(artifactPath, error);
+  ASSERT_TRUE(model) << error;
+  kiln::Session session(*model);
+  std::vector<kiln::Tensor> out;
+  ASSERT_TRUE(session.run({{"input", randomTensor({2, 1, 28, 28}, 3)}}, out, error)) << error;
+  EXPECT_EQ(out[0].shape(), (Dims{2, 10}));
+}
+
+TEST_F(MnistOnCpu, VerifiesAgainstTheReferencePlugin) {
+  // What `kiln verify` does: the same artifact on its plugins and on the oracle.
+  kiln::Runtime rt(runtimeOptions());
+  std::string error;
+  auto compiled = rt.load(artifactPath, error);
+  ASSERT_TRUE(compiled) << error;
+  kiln::Runtime::LoadOptions lo;
+  lo.overridePlugin = "reference";
+  auto oracle = rt.load(artifactPath, error, lo);
+  ASSERT_TRUE(oracle) << error;
+  kiln::Session s1(*compiled), s2(*oracle);
+  for (int64_t batch : {1, 3}) {
+    std::map<std::string, kiln::Tensor> in{{"input", randomTensor({batch, 1, 28, 28}, 7 + batch)}};
+    std::vector<kiln::Tensor> got, want;
+    ASSERT_TRUE(s1.run(in, got, error)) << error;
+    ASSERT_TRUE(s2.run(in, want, error)) << error;
+    expectClose(got[0], want[0], 1e-3, 1e-4, "logits at batch " + std::to_string(batch));
+  }
+}
+
+// --- one op at a time ------------------------------------------------------------
+
+/// A hand-built graph: runtime inputs, random constant weights, nodes.
+struct GraphBuilder {
+  Graph g;
+  std::deque<std::vector<uint8_t>> store;
+  uint32_t seed = 1;
+  struct RunInput {
+    std::string name;
+    Dims shape;
+    float lo, hi;
+  };
+  std::vector<RunInput> runInputs;
+
+  int32_t value(const std::string &name, Dims shape, int32_t dtype = 1) {
+    Value v;
+    v.name = name;
+    v.dtype = dtype;
+    v.shape = std::move(shape);
+    g.values.push_back(v);
+    return int32_t(g.values.size() - 1);
+  }
+  /// A graph input declared with `declared` dims (-1: dynamic), run with `shape`.
+  int32_t input(Dims shape, Dims declared = {}, float lo = -1.f, float hi = 1.f) {
+    std::string name = "in" + std::to_string(g.inputs.size());
+    int32_t v = value(name, declared.empty() ? shape : declared);
+    g.inputs.push_back(v);
+    runInputs.push_back({name, shape, lo, hi});
+    return v;
+  }
+  int32_t weight(Dims shape, float lo = -1.f, float hi = 1.f) {
+    kiln::Tensor t = randomTensor(shape, 1000 + seed++, lo, hi);
+    std::vector<uint8_t> bytes(t.byteSize());
+    std::memcpy(bytes.data(), t.data(), bytes.size());
+    return constant(shape, 1, std::move(bytes));
+  }
+  int32_t constantI64(std::vector<int64_t> data) {
+    std::vector<uint8_t> bytes(data.size() * 8);
+    std::memcpy(bytes.data(), data.data(), bytes.size());
+    return constant({int64_t(data.size())}, 7, std::move(bytes));
+  }
+  int32_t constant(Dims shape, int32_t dtype, std::vector<uint8_t> bytes) {
+    int32_t v = value("w" + std::to_string(g.values.size()), std::move(shape), dtype);
+    store.push_back(std::move(bytes));
+    g.values[v].isWeight = true;
+    g.values[v].weightSize = store.back().size();
+    g.values[v].writeData = store.back().data();
+    return v;
+  }
+  int32_t node(const std::string &op, std::vector<int32_t> inputs, Dims outShape,
+               std::vector<Attr> attrs = {}) {
+    int32_t out = value(op + std::to_string(g.nodes.size()), std::move(outShape));
+    Node n;
+    n.op = op;
+    n.name = op + "_" + std::to_string(g.nodes.size());
+    n.inputs = std::move(inputs);
+    n.outputs = {out};
+    n.attrs = std::move(attrs);
+    g.nodes.push_back(n);
+    return out;
+  }
+  void output(int32_t v) { g.outputs.push_back(v); }
+};
+
+Attr ints(const std::string &name, Dims v) {
+  Attr a;
+  a.name = name;
+  a.kind = Attr::Ints;
+  a.ints = std::move(v);
+  return a;
+}
+Attr integer(const std::string &name, int64_t v) {
+  Attr a;
+  a.name = name;
+  a.kind = Attr::Int;
+  a.i = v;
+  return a;
+}
+Attr real(const std::string &name, double v) {
+  Attr a;
+  a.name = name;
+  a.kind = Attr::Float;
+  a.f = v;
+  return a;
+}
+Attr str(const std::string &name, const std::string &v) {
+  Attr a;
+  a.name = name;
+  a.kind = Attr::String;
+  a.s = v;
+  return a;
+}
+
+/// Puts every node on the cpu plugin (loading fails if it does not claim
+/// one), runs it and the reference plugin on the same random inputs, and
+/// compares every output. `batches`: run again with dim 0 of every input
+/// replaced (dynamic batch, a new plan per shape).
+void checkOnCpu(GraphBuilder &b, std::vector<int64_t> batches = {}) {
+  Graph &g = b.g;
+  if (g.outputs.empty())
+    g.outputs.push_back(g.nodes.back().outputs[0]);
+  Partition p;
+  p.plugin = "cpu";
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    p.nodes.push_back(int32_t(i));
+  g.partitions = {p};
+  kiln::computePartitionBoundaries(g);
+  std::string dir = tempDir(), path = dir + "/op.kiln", error;
+  Metadata meta;
+  meta.kilnVersion = "0.1.0";
+  meta.plugins = {"cpu 0.1.0"};
+  ASSERT_TRUE(writeArtifact(path, meta, g, error)) << error;
+
+  kiln::Runtime rt(runtimeOptions());
+  auto cpu = rt.load(path, error);
+  ASSERT_TRUE(cpu) << error;
+  kiln::Runtime::LoadOptions lo;
+  lo.overridePlugin = "reference";
+  auto ref = rt.load(path, error, lo);
+  ASSERT_TRUE(ref) << error;
+  kiln::Session s1(*cpu), s2(*ref);
+  std::vector<int64_t> runs = {0};
+  runs.insert(runs.end(), batches.begin(), batches.end());
+  for (int64_t batch : runs) {
+    std::map<std::string, kiln::Tensor> in;
+    uint32_t seed = 17;
+    for (auto &ri : b.runInputs) {
+      Dims shape = ri.shape;
+      if (batch > 0)
+        shape[0] = batch;
+      in[ri.name] = randomTensor(shape, seed++, ri.lo, ri.hi);
+    }
+    std::vector<kiln::Tensor> got, want;
+    ASSERT_TRUE(s1.run(in, got, error)) << g.nodes[0].op << ": " << error;
+    ASSERT_TRUE(s2.run(in, want, error)) << g.nodes[0].op << ": " << error;
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i)
+      expectClose(got[i], want[i], 1e-3, 1e-4,
+                  g.nodes[0].op + " output " + std::to_string(i) + " (batch " + std::to_string(batch) + ")");
+  }
+  std::system(("rm -rf " + dir).c_str());
+}
+
+/// Which nodes of `g` the cpu plugin claims.
+std::vector<int32_t> cpuClaims(GraphBuilder &b) {
+  kiln::Runtime rt(runtimeOptions());
+  std::string error;
+  kiln::Plugin *cpu = rt.plugins().get("cpu", error);
+  EXPECT_TRUE(cpu) << error;
+  if (!cpu)
+    return {};
+  std::map<int32_t, const void *> data;
+  for (size_t v = 0; v < b.g.values.size(); ++v)
+    if (b.g.values[v].isWeight)
+      data[int32_t(v)] = b.g.values[v].writeData;
+  kiln::CGraph cg(b.g, [&](int32_t v) -> const void * {
+    auto it = data.find(v);
+    return it == data.end() ? nullptr : it->second;
+  });
+  std::vector<int32_t> supported(b.g.nodes.size());
+  std::vector<float> cost(b.g.nodes.size());
+  EXPECT_EQ(cpu->api().query(cpu->instance(), cg.get(), supported.data(), cost.data()), KILN_OK);
+  return supported;
+}
+
+// conv ---------------------------------------------------------------------------
+
+void convCase(Dims x, Dims w, std::vector<Attr> attrs, bool bias = true, const char *act = nullptr,
+              std::vector<Attr> actAttrs = {}) {
+  GraphBuilder b;
+  Dims declared = x;
+  declared[0] = -1;
+  int32_t in = b.input(x, declared);
+  std::vector<int32_t> ins = {in, b.weight(w, -0.5f, 0.5f)};
+  if (bias)
+    ins.push_back(b.weight({w[0]}));
+  int32_t y = b.node("conv", ins, {-1, w[0], -1, -1}, attrs);
+  if (act)
+    b.node(act, {y}, {-1, w[0], -1, -1}, actAttrs);
+  checkOnCpu(b, {3});
+}
+
+TEST(CpuOps, ConvBasic) { convCase({1, 3, 12, 12}, {8, 3, 3, 3}, {ints("pads", {1, 1, 1, 1})}); }
+TEST(CpuOps, ConvNoBias) { convCase({2, 4, 9, 9}, {6, 4, 3, 3}, {}, false); }
+TEST(CpuOps, ConvStridedDilatedAsymmetricPads) {
+  convCase({1, 3, 15, 13}, {5, 3, 3, 2},
+           {ints("strides", {2, 1}), ints("dilations", {2, 3}), ints("pads", {0, 2, 1, 1})});
+}
+TEST(CpuOps, ConvGroups) { convCase({1, 8, 10, 10}, {6, 4, 3, 3}, {integer("group", 2), ints("pads", {1, 1, 1, 1})}); }
+TEST(CpuOps, ConvDepthwise) {
+  convCase({2, 16, 14, 14}, {16, 1, 3, 3}, {integer("group", 16), ints("pads", {1, 1, 1, 1}), ints("strides", {2, 2})});
+}
+TEST(CpuOps, ConvAutoPadSameUpper) {
+  convCase({1, 3, 11, 10}, {4, 3, 4, 3}, {str("auto_pad", "SAME_UPPER"), ints("strides", {2, 2})});
+}
+TEST(CpuOps, ConvAutoPadSameLower) {
+  convCase({1, 3, 11, 10}, {4, 3, 4, 3}, {str("auto_pad", "SAME_LOWER"), ints("strides", {2, 3})});
+}
+TEST(CpuOps, ConvAutoPadValid) { convCase({1, 3, 11, 10}, {4, 3, 3, 3}, {str("auto_pad", "VALID")}); }
+TEST(CpuOps, Conv1x1) { convCase({2, 32, 7, 7}, {64, 32, 1, 1}, {}); }
+TEST(CpuOps, ConvFusedRelu) { convCase({1, 3, 12, 12}, {8, 3, 3, 3}, {ints("pads", {1, 1, 1, 1})}, true, "relu"); }
+TEST(CpuOps, ConvFusedClip) {
+  convCase({1, 3, 12, 12}, {8, 3, 3, 3}, {}, true, "clip", {real("min", 0.0), real("max", 0.3)});
+}
+TEST(CpuOps, ConvFusedHardSwish) { convCase({1, 3, 12, 12}, {8, 3, 3, 3}, {}, true, "hard_swish"); }
+
+TEST(CpuOps, ConvOutputAlsoReadElsewhereIsNotFused) {
+  // conv -> relu and conv -> add(conv, relu): the conv result must survive.
+  GraphBuilder b;
+  int32_t x = b.input({1, 3, 8, 8});
+  int32_t c = b.node("conv", {x, b.weight({4, 3, 3, 3}), b.weight({4})}, {1, 4, 6, 6});
+  int32_t r = b.node("relu", {c}, {1, 4, 6, 6});
+  b.node("add", {c, r}, {1, 4, 6, 6});
+  checkOnCpu(b);
+}
+
+// matrix products -------------------------------------------------------------------
+
+void gemmCase(Dims a, Dims bShape, Dims c, std::vector<Attr> attrs, bool constB = true, bool constC = true) {
+  GraphBuilder b;
+  int32_t av = b.input(a);
+  int32_t bv = constB ? b.weight(bShape) : b.input(bShape);
+  std::vector<int32_t> ins = {av, bv};
+  if (!c.empty())
+    ins.push_back(constC ? b.weight(c) : b.input(c));
+  b.node("gemm", ins, {-1, -1}, attrs);
+  checkOnCpu(b);
+}
+
+TEST(CpuOps, GemmPlain) { gemmCase({4, 16}, {16, 8}, {}, {}); }
+TEST(CpuOps, GemmBiasRow) { gemmCase({4, 16}, {8, 16}, {8}, {integer("transB", 1)}); }
+TEST(CpuOps, GemmTransposedAlphaBeta) {
+  gemmCase({16, 5}, {7, 16}, {5, 7}, {integer("transA", 1), integer("transB", 1), real("alpha", 0.5), real("beta", 2.0)});
+}
+TEST(CpuOps, GemmScalarC) { gemmCase({3, 6}, {6, 4}, {1}, {real("alpha", 1.5)}); }
+TEST(CpuOps, GemmColumnC) { gemmCase({3, 6}, {6, 4}, {3, 1}, {}); }
+TEST(CpuOps, GemmRuntimeOperands) { gemmCase({3, 6}, {6, 4}, {3, 4}, {}, false, false); }
+TEST(CpuOps, GemmBatchedInput) {
+  GraphBuilder b;
+  int32_t x = b.input({2, 32}, {-1, 32});
+  b.node("gemm", {x, b.weight({10, 32}), b.weight({10})}, {-1, 10}, {integer("transB", 1)});
+  checkOnCpu(b, {1, 5});
+}
+
+TEST(CpuOps, Linear3D) {
+  GraphBuilder b;
+  int32_t x = b.input({2, 5, 12}, {-1, 5, 12});
+  b.node("linear", {x, b.weight({7, 12}), b.weight({7})}, {-1, 5, 7});
+  checkOnCpu(b, {3});
+}
+TEST(CpuOps, LinearNoBias2D) {
+  GraphBuilder b;
+  int32_t x = b.input({3, 12});
+  b.node("linear", {x, b.weight({9, 12})}, {3, 9});
+  checkOnCpu(b);
+}
+
+void matmulCase(Dims l, Dims r, Dims out, bool constR) {
+  GraphBuilder b;
+  int32_t lv = b.input(l);
+  int32_t rv = constR ? b.weight(r) : b.input(r);
+  b.node("matmul", {lv, rv}, out);
+  checkOnCpu(b);
+}
+TEST(CpuOps, MatMul2DConstant) { matmulCase({5, 8}, {8, 3}, {5, 3}, true); }
+TEST(CpuOps, MatMul3DBatched) { matmulCase({2, 5, 8}, {2, 8, 3}, {2, 5, 3}, false); }
+TEST(CpuOps, MatMul4DBroadcast) { matmulCase({2, 1, 5, 8}, {1, 3, 8, 4}, {2, 3, 5, 4}, false); }
+TEST(CpuOps, MatMulRankBroadcastConstant) { matmulCase({2, 3, 5, 8}, {8, 4}, {2, 3, 5, 4}, true); }
+TEST(CpuOps, MatMulVectors) {
+  matmulCase({8}, {2, 8, 3}, {2, 3}, false);
+  matmulCase({2, 5, 8}, {8}, {2, 5}, true);
+}
+
+// pooling ----------------------------------------------------------------------------
+
+void poolCase(const std::string &op, Dims x, std::vector<Attr> attrs) {
+  GraphBuilder b;
+  Dims declared = x;
+  declared[0] = -1;
+  int32_t in = b.input(x, declared);
+  b.node(op, {in}, {-1, x[1], -1, -1}, attrs);
+  checkOnCpu(b, {2});
+}
+
+TEST(CpuOps, MaxPool) { poolCase("max_pool", {1, 4, 12, 12}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})}); }
+TEST(CpuOps, MaxPoolPaddedCeilDilated) {
+  poolCase("max_pool", {1, 3, 13, 11},
+           {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}), ints("pads", {1, 0, 1, 1}),
+            integer("ceil_mode", 1)});
+  poolCase("max_pool", {1, 3, 13, 11}, {ints("kernel_shape", {2, 3}), ints("dilations", {2, 2})});
+  poolCase("max_pool", {1, 3, 13, 11}, {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}), str("auto_pad", "SAME_UPPER")});
+}
+TEST(CpuOps, AveragePoolExcludePad) {
+  poolCase("average_pool", {1, 4, 9, 9}, {ints("kernel_shape", {3, 3}), ints("pads", {1, 1, 1, 1})});
+}
+TEST(CpuOps, AveragePoolIncludePad) {
+  poolCase("average_pool", {1, 4, 9, 9},
+           {ints("kernel_shape", {3, 3}), ints("pads", {1, 1, 1, 1}), integer("count_include_pad", 1)});
+}
+TEST(CpuOps, AveragePoolCeilMode) {
+  poolCase("average_pool", {1, 4, 10, 10},
+           {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}), ints("pads", {1, 1, 1, 1}), integer("ceil_mode", 1)});
+  // ceil mode without overhang past the pads: the include-pad divisor agrees.
+  poolCase("average_pool", {1, 4, 9, 9},
+           {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}), ints("pads", {1, 1, 1, 1}),
+            integer("ceil_mode", 1), integer("count_include_pad", 1)});
+}
+TEST(CpuOps, GlobalPools) {
+  for (const char *op : {"global_average_pool", "global_max_pool"}) {
+    GraphBuilder b;
+    int32_t in = b.input({2, 6, 7, 5}, {-1, 6, 7, 5});
+    b.node(op, {in}, {-1, 6, 1, 1});
+    checkOnCpu(b, {1});
+  }
+}
+
+// normalization, activations, binary ---------------------------------------------------
+
+TEST(CpuOps, BatchNorm) {
+  for (Dims x : {Dims{2, 6, 5, 4}, Dims{3, 6}}) {
+    GraphBuilder b;
+    int32_t in = b.input(x);
+    int32_t c = int32_t(x[1]);
+    b.node("batch_norm", {in, b.weight({c}), b.weight({c}), b.weight({c}), b.weight({c}, 0.5f, 2.f)}, x,
+           {real("epsilon", 1e-3)});
+    checkOnCpu(b);
+  }
+}
+
+TEST(CpuOps, Activations) {
+  struct Case {
+    const char *op;
+    std::vector<Attr> attrs;
+    float lo, hi;
+  };
+  std::vector<Case> cases = {
+      {"relu", {}, -2, 2},       {"sigmoid", {}, -5, 5},        {"tanh", {}, -3, 3},
+      {"elu", {real("alpha", 0.7)}, -3, 3}, {"leaky_relu", {real("alpha", 0.2)}, -2, 2},
+      {"leaky_relu", {}, -2, 2}, {"gelu", {}, -3, 3},           {"gelu", {str("approximate", "tanh")}, -3, 3},
+      {"hard_swish", {}, -5, 5}, {"clip", {real("min", -0.5), real("max", 0.25)}, -1, 1},
+      {"clip", {real("min", 0.0)}, -1, 1}, {"exp", {}, -3, 3}, {"log", {}, 0.05f, 5},
+      {"sqrt", {}, 0, 4},        {"abs", {}, -2, 2},            {"silu", {}, -5, 5}};
+  for (auto &c : cases) {
+    SCOPED_TRACE(c.op);
+    GraphBuilder b;
+    int32_t in = b.input({2, 3, 7, 5}, {-1, 3, 7, 5}, c.lo, c.hi);
+    b.node(c.op, {in}, {-1, 3, 7, 5}, c.attrs);
+    checkOnCpu(b, {1});
+  }
+}
+
+TEST(CpuOps, Binary) {
+  for (const char *op : {"add", "sub", "mul", "div", "min", "max"}) {
+    SCOPED_TRACE(op);
+    bool div = std::string(op) == "div";
+    {
+      GraphBuilder b; // same shapes, both at run time
+      int32_t x = b.input({2, 3, 4, 5}, {-1, 3, 4, 5});
+      int32_t y = b.input({2, 3, 4, 5}, {-1, 3, 4, 5}, div ? 0.5f : -1.f, div ? 2.f : 1.f);
+      b.node(op, {x, y}, {-1, 3, 4, 5});
+      checkOnCpu(b, {1});
+    }
+    {
+      GraphBuilder b; // rhs broadcast, constant (per channel) and lower rank
+      int32_t x = b.input({2, 3, 4, 5});
+      int32_t y = b.weight({3, 1, 1}, div ? 0.5f : -1.f, div ? 2.f : 1.f);
+      b.node(op, {x, y}, {2, 3, 4, 5});
+      checkOnCpu(b);
+    }
+    {
+      GraphBuilder b; // scalar rhs
+      int32_t x = b.input({4, 6});
+      int32_t y = b.weight({}, 0.5f, 2.f);
+      b.node(op, {x, y}, {4, 6});
+      checkOnCpu(b);
+    }
+  }
+  // lhs broadcast: commutative ops swap their operands.
+  for (const char *op : {"add", "mul", "min", "max"}) {
+    GraphBuilder b;
+    int32_t x = b.input({1, 5});
+    int32_t y = b.input({3, 4, 5});
+    b.node(op, {x, y}, {3, 4, 5});
+    checkOnCpu(b);
+  }
+}
+
+TEST(CpuOps, Softmax) {
+  for (const char *op : {"softmax", "log_softmax"})
+    for (int64_t axis : {-1, 1, 0}) {
+      SCOPED_TRACE(std::string(op) + " axis " + std::to_string(axis));
+      GraphBuilder b;
+      int32_t x = b.input({3, 10, 4}, {}, -4, 4);
+      b.node(op, {x}, {3, 10, 4}, {integer("axis", axis)});
+      checkOnCpu(b);
+    }
+}
+
+TEST(CpuOps, ViewsAreFree) {
+  // relu -> flatten -> reshape -> identity -> dropout -> relu, and a view as a
+  // partition output (copied out).
+  GraphBuilder b;
+  int32_t x = b.input({2, 3, 4, 4}, {-1, 3, 4, 4});
+  int32_t r = b.node("relu", {x}, {-1, 3, 4, 4});
+  int32_t f = b.node("flatten", {r}, {-1, 48}, {integer("axis", 1)});
+  int32_t s = b.node("reshape", {f, b.constantI64({-1, 6, 8})}, {-1, 6, 8});
+  int32_t i = b.node("identity", {s}, {-1, 6, 8});
+  int32_t d = b.node("dropout", {i}, {-1, 6, 8}, {real("ratio", 0.3)});
+  int32_t y = b.node("sigmoid", {d}, {-1, 6, 8});
+  b.output(y);
+  b.output(f);
+  checkOnCpu(b, {5});
+}
+
+TEST(CpuOps, Concat) {
+  GraphBuilder b;
+  int32_t x = b.input({2, 3, 4}, {-1, 3, 4});
+  int32_t y = b.input({2, 5, 4}, {-1, 5, 4});
+  b.node("concat", {x, y, b.weight({2, 2, 4})}, {2, 10, 4}, {integer("axis", 1)});
+  checkOnCpu(b);
+  GraphBuilder c;
+  int32_t p = c.input({2, 3});
+  int32_t q = c.input({2, 4});
+  c.node("concat", {p, q}, {2, 7}, {integer("axis", -1)});
+  checkOnCpu(c);
+}
+
+TEST(CpuOps, SmallChainSharesTheArena) {
+  // conv -> relu -> max_pool -> conv -> relu -> global_average_pool -> flatten -> gemm -> softmax
+  GraphBuilder b;
+  int32_t x = b.input({2, 3, 16, 16}, {-1, 3, 16, 16});
+  int32_t c1 = b.node("conv", {x, b.weight({8, 3, 3, 3}, -.3f, .3f), b.weight({8})}, {-1, 8, 16, 16},
+                      {ints("pads", {1, 1, 1, 1})});
+  int32_t r1 = b.node("relu", {c1}, {-1, 8, 16, 16});
+  int32_t p1 = b.node("max_pool", {r1}, {-1, 8, 8, 8}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})});
+  int32_t c2 = b.node("conv", {p1, b.weight({16, 8, 3, 3}, -.2f, .2f)}, {-1, 16, 8, 8}, {ints("pads", {1, 1, 1, 1})});
+  int32_t r2 = b.node("relu", {c2}, {-1, 16, 8, 8});
+  int32_t g = b.node("global_average_pool", {r2}, {-1, 16, 1, 1});
+  int32_t f = b.node("flatten", {g}, {-1, 16});
+  int32_t fc = b.node("gemm", {f, b.weight({10, 16}), b.weight({10})}, {-1, 10}, {integer("transB", 1)});
+  b.node("softmax", {fc}, {-1, 10});
+  checkOnCpu(b, {1, 4, 2});
+}
+
+// what is not claimed ------------------------------------------------------------------
+
+TEST(CpuQuery, RefusesWhatItCannotRunExactly) {
+  GraphBuilder b;
+  int32_t x = b.input({3, 1}), y = b.input({3, 4}), img = b.input({1, 2, 10, 10});
+  int32_t lo = b.input({}), i64 = b.value("i64", {4}, 7);
+  b.g.inputs.push_back(i64);
+  b.node("sub", {x, y}, {3, 4});                                 // 0: lhs needs broadcasting
+  b.node("add", {x, y}, {3, 4});                                 // 1: commutative: fine
+  b.node("average_pool", {img}, {1, 2, 5, 5},                    // 2: ceil-mode overhang with
+         {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}), //    count_include_pad
+          integer("ceil_mode", 1), integer("count_include_pad", 1)});
+  b.node("clip", {y, lo, -1}, {3, 4});                           // 3: run-time bounds
+  b.node("reshape", {y, i64}, {-1, -1});                         // 4: run-time shape
+  int32_t yi = b.value("yi", {3, 4}, 7);
+  Node n;
+  n.op = "relu";
+  n.name = "int_relu";
+  n.inputs = {yi};
+  n.outputs = {b.value("ri", {3, 4}, 7)};
+  b.g.nodes.push_back(n);                                        // 5: i64
+  b.node("conv", {b.input({1, 2, 5, 5, 5}), b.weight({2, 2, 3, 3, 3})}, {1, 2, 3, 3, 3}); // 6: 3-D conv
+  b.node("reduce_sum", {y}, {1, 1});                             // 7: not ours
+  b.node("max_pool", {img}, {1, 2, 5, 5}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})}); // 8
+  auto claims = cpuClaims(b);
+  EXPECT_EQ(claims, (std::vector<int32_t>{0, 1, 0, 0, 0, 0, 0, 0, 1}));
+}
+
+} // namespace
