@@ -559,6 +559,62 @@ OpFoldResult SoftmaxOp::fold(FoldAdaptor a) {
 OpFoldResult LogSoftmaxOp::fold(FoldAdaptor a) {
   return foldSoftmax(a.getInput(), (int64_t)getAxis(), getResult(), true);
 }
+OpFoldResult HardmaxOp::fold(FoldAdaptor a) {
+  auto c = constOf(a.getInput());
+  if (!c || !c->isFloat || !staticResult(getResult()))
+    return {};
+  int64_t rank = c->shape.size(), axis = (int64_t)getAxis();
+  axis = axis < 0 ? axis + rank : axis;
+  auto s = stridesOf(c->shape);
+  int64_t len = c->shape[axis], stride = s[axis];
+  SmallVector<int64_t> outer(c->shape.begin(), c->shape.end());
+  outer[axis] = 1;
+  ConstTensor out = *c;
+  forEachIndex(outer, [&](ArrayRef<int64_t> idx) {
+    int64_t base = offsetOf(idx, s), best = 0;
+    for (int64_t k = 1; k < len; ++k) {
+      double v = c->f[base + k * stride], m = c->f[base + best * stride];
+      if (!std::isnan(m) && (std::isnan(v) || v > m))
+        best = k;
+    }
+    for (int64_t k = 0; k < len; ++k)
+      out.f[base + k * stride] = k == best ? 1.0 : 0.0;
+  });
+  return emit(getResult(), out);
+}
+
+OpFoldResult CumSumOp::fold(FoldAdaptor a) {
+  auto c = constOf(a.getInput());
+  auto axisV = getConstantInts(getAxis());
+  if (!c || !axisV || axisV->size() != 1 || !staticResult(getResult()))
+    return {};
+  int64_t rank = c->shape.size(), axis = (*axisV)[0];
+  if (axis < -rank || axis >= rank)
+    return {};
+  axis = axis < 0 ? axis + rank : axis;
+  auto s = stridesOf(c->shape);
+  int64_t len = c->shape[axis], stride = s[axis];
+  SmallVector<int64_t> outer(c->shape.begin(), c->shape.end());
+  outer[axis] = 1;
+  ConstTensor out = *c;
+  bool excl = getExclusive(), rev = getReverse();
+  forEachIndex(outer, [&](ArrayRef<int64_t> idx) {
+    int64_t base = offsetOf(idx, s);
+    double fs = 0;
+    int64_t is = 0;
+    for (int64_t j = 0; j < len; ++j) {
+      int64_t k = base + (rev ? len - 1 - j : j) * stride;
+      if (c->isFloat) {
+        if (excl) { out.f[k] = fs; fs += c->f[k]; } else { fs += c->f[k]; out.f[k] = fs; }
+      } else {
+        // Two's complement wraparound, as numpy.
+        if (excl) { out.i[k] = is; is = (int64_t)((uint64_t)is + (uint64_t)c->i[k]); }
+        else { is = (int64_t)((uint64_t)is + (uint64_t)c->i[k]); out.i[k] = is; }
+      }
+    }
+  });
+  return emit(getResult(), out);
+}
 
 template <typename OpT, typename Init, typename Acc, typename Fin>
 static OpFoldResult foldReduce(OpT op, Attribute in, Init init, Acc acc, Fin fin) {
@@ -761,6 +817,15 @@ OpFoldResult ConcatOp::fold(FoldAdaptor a) {
 }
 
 LogicalResult SplitOp::fold(FoldAdaptor a, SmallVectorImpl<OpFoldResult> &results) {
+  if (Value ds = getDynamicSplit()) {
+    // A constant sizes operand becomes the attribute (in place).
+    auto c = getConstantInts(ds);
+    if (!c || (int64_t)c->size() != (int64_t)getNumOutputs())
+      return failure();
+    getDynamicSplitMutable().clear();
+    setSplit(ArrayRef<int64_t>(*c));
+    return success();
+  }
   if (getNumResults() == 1 && getInput().getType() == getResult(0).getType()) {
     results.push_back(getInput());
     return success();
@@ -856,7 +921,74 @@ OpFoldResult GatherOp::fold(FoldAdaptor a) {
   return gatherOffsets(*c, offsets, getResult());
 }
 
+OpFoldResult GatherElementsOp::fold(FoldAdaptor a) {
+  auto c = constOf(a.getData()), idx = constOf(a.getIndices());
+  auto t = staticResult(getResult());
+  if (!c || !idx || !t || idx->shape.size() != c->shape.size())
+    return {};
+  int64_t rank = c->shape.size(), axis = (int64_t)getAxis();
+  axis = axis < 0 ? axis + rank : axis;
+  int64_t dim = c->shape[axis];
+  auto s = stridesOf(c->shape), qs = stridesOf(idx->shape);
+  std::vector<int64_t> offsets;
+  bool ok = true;
+  forEachIndex(idx->shape, [&](ArrayRef<int64_t> o) {
+    int64_t g = idx->i[offsetOf(o, qs)];
+    if (g < 0)
+      g += dim;
+    if (g < 0 || g >= dim) {
+      ok = false;
+      return;
+    }
+    SmallVector<int64_t> di(o.begin(), o.end());
+    di[axis] = g;
+    offsets.push_back(offsetOf(di, s));
+  });
+  if (!ok)
+    return {}; // out-of-range index: reported at run time
+  return gatherOffsets(*c, offsets, getResult());
+}
+
+OpFoldResult TriluOp::fold(FoldAdaptor a) {
+  int64_t k = 0;
+  if (getK()) {
+    auto kv = getConstantInts(getK());
+    if (!kv || kv->size() != 1)
+      return {};
+    k = (*kv)[0];
+  }
+  auto c = constOf(a.getInput());
+  if (!c || !staticResult(getResult()) || c->shape.size() < 2)
+    return {};
+  int64_t rank = c->shape.size(), rows = c->shape[rank - 2], cols = c->shape[rank - 1];
+  ConstTensor out = *c;
+  bool upper = getUpper();
+  for (int64_t e = 0; e < out.size(); ++e) {
+    int64_t j = cols ? e % cols : 0, i = (cols && rows) ? (e / cols) % rows : 0;
+    bool keep = upper ? j - i >= k : j - i <= k;
+    if (!keep) {
+      if (out.isFloat)
+        out.f[e] = 0;
+      else
+        out.i[e] = 0;
+    }
+  }
+  return emit(getResult(), out);
+}
+
 OpFoldResult PadOp::fold(FoldAdaptor a) {
+  if (Value cv = getConstantValue()) {
+    // A constant fill operand becomes the attribute when a double holds it exactly.
+    auto c = constOf(a.getConstantValue());
+    if (!c || c->size() != 1)
+      return {};
+    double v = c->asDouble(0);
+    if (!c->isFloat && (int64_t)v != c->i[0])
+      return {};
+    getConstantValueMutable().clear();
+    setValue(APFloat(v));
+    return getResult();
+  }
   auto t = staticResult(getResult());
   if (t && getInput().getType() == getType())
     if (auto pads = getConstantInts(getPads()); pads && llvm::all_of(*pads, [](int64_t p) {

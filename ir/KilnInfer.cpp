@@ -412,6 +412,7 @@ KILN_INFER(WhereOp) {
   }
 KILN_INFER_AXIS_SAME(SoftmaxOp)
 KILN_INFER_AXIS_SAME(LogSoftmaxOp)
+KILN_INFER_AXIS_SAME(HardmaxOp)
 #undef KILN_INFER_AXIS_SAME
 
 /// A reduction whose axes are a run-time operand: constant operands act as
@@ -764,6 +765,22 @@ KILN_INFER(SplitOp) {
   Type elt = eltOf(a.getInput());
   if (a.getSplit() && (int64_t)a.getSplit()->size() != n)
     return d.fail("split has ", a.getSplit()->size(), " sizes but num_outputs is ", n);
+  std::optional<SmallVector<int64_t>> dynSplit;
+  if (Value ds = a.getDynamicSplit()) {
+    if (a.getSplit())
+      return d.fail("split is given both as an attribute and as an operand");
+    if (failed(checkVector(d, ds, "split")))
+      return failure();
+    int64_t len = vectorLength(ds);
+    if (!isDyn(len) && len != n)
+      return d.fail("split has ", len, " sizes but num_outputs is ", n);
+    dynSplit = getConstantInts(ds);
+  }
+  std::optional<ArrayRef<int64_t>> given;
+  if (a.getSplit())
+    given = *a.getSplit();
+  else if (dynSplit)
+    given = ArrayRef<int64_t>(*dynSplit);
   if (!t) {
     results.append(n, unrankedOf(elt));
     return success();
@@ -773,18 +790,17 @@ KILN_INFER(SplitOp) {
     return failure();
   int64_t dim = t.getDimSize(*axis);
   SmallVector<int64_t> sizes;
-  if (a.getSplit()) {
+  if (given) {
     int64_t total = 0;
-    ArrayRef<int64_t> given = *a.getSplit(); // (not a range over a temporary)
-    for (int64_t s : given) {
+    for (int64_t s : *given) {
       if (s < 0)
         return d.fail("split sizes must be non-negative, got ", s);
       total += s;
     }
     if (!isDyn(dim) && total != dim)
       return d.fail("split sizes add up to ", total, " but dim ", *axis, " has size ", dim);
-    sizes = toVec(*a.getSplit());
-  } else if (isDyn(dim)) {
+    sizes = toVec(*given);
+  } else if (a.getDynamicSplit() || isDyn(dim)) {
     sizes.assign(n, kDyn);
   } else {
     int64_t chunk = (dim + n - 1) / n;
@@ -863,6 +879,61 @@ KILN_INFER(GatherOp) {
   shape.append(t.getShape().begin() + *axis + 1, t.getShape().end());
   results.push_back(tensorOf(shape, elt));
   return success();
+}
+
+KILN_INFER(GatherElementsOp) {
+  KILN_ADAPTOR(GatherElementsOp);
+  auto t = rankedOf(a.getData()), idx = rankedOf(a.getIndices());
+  Type elt = eltOf(a.getData());
+  if (t && idx) {
+    if (t.getRank() != idx.getRank())
+      return d.fail("indices must have the rank of data (", t.getRank(), "), got rank ",
+                    idx.getRank());
+    auto axis = normalizeAxis(d, (int64_t)a.getAxis(), t.getRank());
+    if (failed(axis))
+      return failure();
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      if (i != *axis && !isDyn(t.getDimSize(i)) && !isDyn(idx.getDimSize(i)) &&
+          idx.getDimSize(i) > t.getDimSize(i))
+        return d.fail("indices shape ", shapeStr(idx.getShape()),
+                      " is larger than the data shape ", shapeStr(t.getShape()), " in dim ", i);
+  } else if (t) {
+    if (failed(normalizeAxis(d, (int64_t)a.getAxis(), t.getRank())))
+      return failure();
+  }
+  results.push_back(idx ? tensorOf(idx.getShape(), elt) : unrankedOf(elt));
+  return success();
+}
+
+/// A run-time scalar operand: 0-D or one element.
+static LogicalResult checkScalar(const Diag &d, Value v, StringRef what) {
+  auto t = rankedOf(v);
+  if (!t)
+    return success();
+  int64_t n = staticNumElements(t.getShape());
+  if (t.getRank() > 1 || (!isDyn(n) && n >= 0 && n != 1))
+    return d.fail(what, " must be a scalar (0-D or one element), got ", t);
+  return success();
+}
+
+KILN_INFER(TriluOp) {
+  KILN_ADAPTOR(TriluOp);
+  if (auto t = rankedOf(a.getInput()); t && t.getRank() < 2)
+    return d.fail("input must have rank >= 2, got ", t);
+  if (a.getK() && failed(checkScalar(d, a.getK(), "k")))
+    return failure();
+  return sameAsInput(a.getInput(), results);
+}
+
+KILN_INFER(CumSumOp) {
+  KILN_ADAPTOR(CumSumOp);
+  if (failed(checkScalar(d, a.getAxis(), "axis")))
+    return failure();
+  if (auto t = rankedOf(a.getInput()))
+    if (auto axis = getConstantInts(a.getAxis()); axis && axis->size() == 1)
+      if (failed(normalizeAxis(d, (*axis)[0], t.getRank())))
+        return failure();
+  return sameAsInput(a.getInput(), results);
 }
 
 KILN_INFER(PadOp) {

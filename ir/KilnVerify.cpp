@@ -109,6 +109,15 @@ LogicalResult PadOp::verify() {
   StringRef m = getMode();
   if (m != "constant" && m != "reflect" && m != "edge" && m != "wrap")
     return emitOpError("mode must be constant, reflect, edge or wrap, got '") << m << "'";
+  if (Value v = getConstantValue()) {
+    auto vt = cast<ShapedType>(v.getType());
+    if (vt.getElementType() != getInput().getType().getElementType())
+      return emitOpError("constant_value element type ")
+             << vt.getElementType() << " differs from the input's "
+             << getInput().getType().getElementType();
+    if (vt.hasRank() && (vt.getRank() > 1 || (vt.hasStaticShape() && vt.getNumElements() != 1)))
+      return emitOpError("constant_value must be a scalar (0-D or one element), got ") << vt;
+  }
   return success();
 }
 
@@ -138,5 +147,29 @@ LogicalResult BatchNormOp::verify() { return verifyEpsilon(*this, getEpsilon());
 LogicalResult LayerNormOp::verify() { return verifyEpsilon(*this, getEpsilon()); }
 LogicalResult GroupNormOp::verify() { return verifyEpsilon(*this, getEpsilon()); }
 LogicalResult InstanceNormOp::verify() { return verifyEpsilon(*this, getEpsilon()); }
+
+LogicalResult CustomOp::verify() {
+  if (getDomain().empty())
+    return emitOpError("domain must not be empty");
+  if (getDomain() == "ai.onnx")
+    return emitOpError("domain 'ai.onnx' is the standard ONNX domain, not a custom one");
+  if (getOpType().empty())
+    return emitOpError("op_type must not be empty");
+  if (auto attrs = getNodeAttrsAttr()) {
+    for (NamedAttribute na : attrs) {
+      Attribute v = na.getValue();
+      bool ok = isa<IntegerAttr, FloatAttr, StringAttr, DenseI64ArrayAttr, DenseF32ArrayAttr,
+                    DenseF64ArrayAttr, ElementsAttr>(v);
+      if (auto list = dyn_cast<ArrayAttr>(v))
+        ok = llvm::all_of(list, [](Attribute e) { return isa<StringAttr>(e); });
+      if (!ok)
+        return emitOpError("attribute '")
+               << na.getName().getValue()
+               << "' must be an integer, float, string, int/float/string list or tensor, got "
+               << v;
+    }
+  }
+  return success();
+}
 
 } // namespace kiln

@@ -20,6 +20,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <functional>
 
@@ -137,12 +138,18 @@ private:
   FailureOr<Type> valueType(const ValueInfoProto &vi, ArrayAttr *dimNames);
   FailureOr<Value> importTensor(const TensorProto &t, Location loc);
   LogicalResult importNode(const NodeProto &n);
+  LogicalResult importCustom(Node &n, SmallVectorImpl<Value> &out);
   LogicalResult fail(const Twine &msg) {
     emitError(UnknownLoc::get(&ctx)) << msg;
     return failure();
   }
 
   llvm::StringMap<Value> values;
+  /// Declared types of graph values (value_info and graph outputs): the
+  /// result types of custom-domain nodes, which kiln cannot infer.
+  llvm::StringMap<const ValueInfoProto *> declared;
+  /// Non-default domains the model's opset_import lists.
+  llvm::StringSet<> customDomains;
   int64_t opset = 0;
   ModuleOp module;
 };
@@ -407,12 +414,31 @@ ImportFn softmax() {
       // only when axis is the last dim.
       if (!t)
         return LogicalResult(emitError(n.loc)
-                             << "Softmax before opset 13 needs an input of known rank");
-      int64_t norm = axis < 0 ? axis + t.getRank() : axis;
-      if (norm != t.getRank() - 1)
-        return LogicalResult(emitError(n.loc)
-                             << "Softmax before opset 13 with axis " << axis
-                             << " (not the last dim) is not supported yet");
+                             << n.proto.op_type << " before opset 13 needs an input of known rank");
+      int64_t rank = t.getRank();
+      if (axis < -rank || axis >= rank)
+        return LogicalResult(emitError(n.loc) << n.proto.op_type << " axis " << axis
+                                              << " out of range for rank " << rank);
+      int64_t norm = axis < 0 ? axis + rank : axis;
+      if (norm != rank - 1) {
+        // Not the last dim: flatten to 2-D at axis, normalize the rows, and
+        // restore the input's shape.
+        auto &b = n.im.b;
+        Value flat = n.im.create1<FlattenOp>(n.loc, n.inputs[0],
+                                             {b.getNamedAttr("axis", b.getI64IntegerAttr(norm))});
+        Value sm = flat ? n.im.create1<OpT>(n.loc, flat, {b.getNamedAttr("axis", b.getI64IntegerAttr(1))})
+                        : Value();
+        Value shape = sm ? n.im.create1<ShapeOp>(n.loc, n.inputs[0],
+                                                 {b.getNamedAttr("start", b.getI64IntegerAttr(0))})
+                         : Value();
+        Value v = shape ? n.im.create1<ReshapeOp>(n.loc, {sm, shape},
+                                                  {b.getNamedAttr("allowzero", b.getBoolAttr(true))})
+                        : Value();
+        if (!v)
+          return failure();
+        out.push_back(v);
+        return success();
+      }
     }
     Value v = n.im.create1<OpT>(n.loc, n.inputs[0],
                                 {n.im.b.getNamedAttr("axis", n.im.b.getI64IntegerAttr(axis))});
@@ -819,9 +845,15 @@ LogicalResult importSplit(Node &n, SmallVectorImpl<Value> &out) {
   auto &b = n.im.b;
   int64_t numOutputs = (int64_t)n.proto.output.size();
   std::optional<SmallVector<int64_t>> split;
+  SmallVector<Value> operands{n.inputs[0]};
   if (n.opset >= 13) {
-    if (n.input(1) && !(split = constInts(n, 1)))
-      return needConst(n, "split");
+    if (n.input(1) && !(split = constInts(n, 1))) {
+      // Run-time sizes: the kiln op's dynamic_split operand (1-D i64).
+      auto t = dyn_cast<ShapedType>(n.input(1).getType());
+      if (!t || !t.getElementType().isInteger(64))
+        return LogicalResult(emitError(n.loc) << "split must be an int64 tensor");
+      operands.push_back(n.input(1));
+    }
   } else {
     split = n.getInts("split");
   }
@@ -829,7 +861,7 @@ LogicalResult importSplit(Node &n, SmallVectorImpl<Value> &out) {
                                 b.getNamedAttr("num_outputs", b.getI64IntegerAttr(numOutputs))};
   if (split)
     a.push_back(b.getNamedAttr("split", b.getDenseI64ArrayAttr(*split)));
-  Operation *op = n.im.create<SplitOp>(n.loc, n.inputs[0], a, numOutputs);
+  Operation *op = n.im.create<SplitOp>(n.loc, operands, a, numOutputs);
   if (!op)
     return failure();
   out.append(op->result_begin(), op->result_end());
@@ -884,9 +916,77 @@ LogicalResult importGather(Node &n, SmallVectorImpl<Value> &out) {
   return success();
 }
 
+LogicalResult importGatherElements(Node &n, SmallVectorImpl<Value> &out) {
+  if (!n.input(1))
+    return emitError(n.loc) << "GatherElements needs indices";
+  Value v = n.im.create1<GatherElementsOp>(
+      n.loc, {n.inputs[0], n.inputs[1]},
+      {n.im.b.getNamedAttr("axis", n.im.b.getI64IntegerAttr(n.getInt("axis", 0)))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importTrilu(Node &n, SmallVectorImpl<Value> &out) {
+  SmallVector<Value> operands{n.inputs[0]};
+  if (Value k = n.input(1)) {
+    auto t = dyn_cast<ShapedType>(k.getType());
+    if (!t || !t.getElementType().isInteger(64))
+      return emitError(n.loc) << "Trilu k must be an int64 tensor";
+    operands.push_back(k);
+  }
+  Value v = n.im.create1<TriluOp>(
+      n.loc, operands, {n.im.b.getNamedAttr("upper", n.im.b.getBoolAttr(n.getInt("upper", 1) != 0))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+LogicalResult importCumSum(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  if (!n.input(1))
+    return emitError(n.loc) << "CumSum needs an axis input";
+  Value v = n.im.create1<CumSumOp>(
+      n.loc, {n.inputs[0], n.inputs[1]},
+      {b.getNamedAttr("exclusive", b.getBoolAttr(n.getInt("exclusive", 0) != 0)),
+       b.getNamedAttr("reverse", b.getBoolAttr(n.getInt("reverse", 0) != 0))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
+/// Shrink: x < -lambd ? x + bias : (x > lambd ? x - bias : 0) (float inputs).
+LogicalResult importShrink(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  auto t = dyn_cast<ShapedType>(n.inputs[0].getType());
+  auto ft = t ? dyn_cast<FloatType>(t.getElementType()) : FloatType();
+  if (!ft)
+    return emitError(n.loc) << "Shrink of non-floating-point inputs is not supported";
+  auto scalar = RankedTensorType::get({}, ft);
+  auto constant = [&](double v) -> Value {
+    return b.create<ConstantOp>(n.loc, scalar, DenseElementsAttr::get(scalar, FloatAttr::get(ft, v)));
+  };
+  double lambd = n.getFloat("lambd", 0.5f), bias = n.getFloat("bias", 0.0f);
+  Value x = n.inputs[0], lo = constant(-lambd), hi = constant(lambd), bv = constant(bias),
+        zero = constant(0.0);
+  Value below, above, plus, minus, inner, v;
+  if (!(below = n.im.create1<LessOp>(n.loc, {x, lo})) ||
+      !(above = n.im.create1<GreaterOp>(n.loc, {x, hi})) ||
+      !(plus = n.im.create1<AddOp>(n.loc, {x, bv})) ||
+      !(minus = n.im.create1<SubOp>(n.loc, {x, bv})) ||
+      !(inner = n.im.create1<WhereOp>(n.loc, {above, minus, zero})) ||
+      !(v = n.im.create1<WhereOp>(n.loc, {below, plus, inner})))
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
 LogicalResult importPad(Node &n, SmallVectorImpl<Value> &out) {
   auto &b = n.im.b;
-  Value pads;
+  Value pads, runtimeValue;
   double value = 0;
   if (n.opset < 11) {
     auto p = n.getInts("pads");
@@ -897,31 +997,57 @@ LogicalResult importPad(Node &n, SmallVectorImpl<Value> &out) {
   } else {
     pads = n.input(1);
     if (n.input(2)) {
-      auto c = constScalar(n, 2);
-      if (!c)
-        return needConst(n, "Pad constant_value");
-      value = *c;
+      if (auto c = constScalar(n, 2))
+        value = *c;
+      else
+        runtimeValue = n.input(2); // the kiln op's constant_value operand
     }
     if (n.input(3)) {
       // Pad-18 axes: expand pads to all dims.
       auto axes = constInts(n, 3);
-      auto p = constInts(n, 1);
       auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
-      if (!axes || !p || !t)
-        return needConst(n, "Pad axes and pads (with an input of known rank)");
-      int64_t rank = t.getRank();
-      SmallVector<int64_t> full(2 * rank, 0);
-      for (size_t i = 0; i < axes->size(); ++i) {
+      if (!axes || !t)
+        return needConst(n, "Pad axes (with an input of known rank)");
+      int64_t rank = t.getRank(), na = (int64_t)axes->size();
+      // Position in pads of each of the 2 * rank full pads; 2 * na (a zero
+      // appended to pads) for the dims not in axes.
+      SmallVector<int64_t> from(2 * rank, 2 * na);
+      for (int64_t i = 0; i < na; ++i) {
         int64_t ax = (*axes)[i] < 0 ? (*axes)[i] + rank : (*axes)[i];
         if (ax < 0 || ax >= rank)
           return emitError(n.loc) << "Pad axis " << (*axes)[i] << " out of range";
-        full[ax] = (*p)[i];
-        full[ax + rank] = (*p)[i + axes->size()];
+        if (from[ax] != 2 * na)
+          return emitError(n.loc) << "Pad axis " << (*axes)[i] << " is repeated";
+        from[ax] = i;
+        from[ax + rank] = i + na;
       }
-      pads = n.im.constI64(n.loc, full);
+      if (auto p = constInts(n, 1)) {
+        if ((int64_t)p->size() != 2 * na)
+          return emitError(n.loc) << "Pad pads has " << p->size() << " values for " << na << " axes";
+        SmallVector<int64_t> full(2 * rank, 0);
+        for (int64_t j = 0; j < 2 * rank; ++j)
+          if (from[j] < 2 * na)
+            full[j] = (*p)[from[j]];
+        pads = n.im.constI64(n.loc, full);
+      } else {
+        // Run-time pads: gather the full pads from pads ++ [0].
+        auto pt = dyn_cast<ShapedType>(pads.getType());
+        if (!pt || !pt.getElementType().isInteger(64))
+          return emitError(n.loc) << "Pad pads must be an int64 tensor";
+        Value padded = n.im.create1<ConcatOp>(n.loc, {pads, n.im.constI64(n.loc, {0})},
+                                              {b.getNamedAttr("axis", b.getI64IntegerAttr(0))});
+        pads = padded ? n.im.create1<GatherOp>(n.loc, {padded, n.im.constI64(n.loc, from)},
+                                               {b.getNamedAttr("axis", b.getI64IntegerAttr(0))})
+                      : Value();
+        if (!pads)
+          return failure();
+      }
     }
   }
-  Value v = n.im.create1<PadOp>(n.loc, {n.inputs[0], pads},
+  SmallVector<Value> operands{n.inputs[0], pads};
+  if (runtimeValue)
+    operands.push_back(runtimeValue);
+  Value v = n.im.create1<PadOp>(n.loc, operands,
                                 {b.getNamedAttr("mode", b.getStringAttr(n.getString("mode", "constant"))),
                                  b.getNamedAttr("value", b.getF64FloatAttr(value))});
   if (!v)
@@ -1059,6 +1185,96 @@ LogicalResult importLayerNorm(Node &n, SmallVectorImpl<Value> &out) {
   return success();
 }
 
+/// RMSNormalization-23: x / sqrt(mean(x^2 over dims [axis, rank)) + epsilon)
+/// * scale, computed in stash_type precision, from kiln ops.
+LogicalResult importRMSNorm(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
+  if (!t)
+    return emitError(n.loc) << "RMSNormalization needs an input of known rank";
+  if (!n.input(1))
+    return emitError(n.loc) << "RMSNormalization needs a scale input";
+  Type elt = t.getElementType();
+  if (!isa<FloatType>(elt))
+    return emitError(n.loc) << "RMSNormalization of non-floating-point inputs is not supported";
+  int64_t stash = n.getInt("stash_type", 1);
+  Type stashType = stash == 1 ? Type(b.getF32Type()) : stash == 11 ? Type(b.getF64Type()) : Type();
+  if (!stashType)
+    return emitError(n.loc) << "RMSNormalization stash_type " << stash << " is not supported";
+  int64_t rank = t.getRank(), axis = n.getInt("axis", -1);
+  if (axis < -rank || axis >= rank)
+    return emitError(n.loc) << "RMSNormalization axis " << axis << " out of range";
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> axes;
+  for (int64_t i = axis; i < rank; ++i)
+    axes.push_back(i);
+  Value x = n.inputs[0];
+  if (elt != stashType)
+    x = n.im.create1<CastOp>(n.loc, x, {b.getNamedAttr("to", TypeAttr::get(stashType))});
+  SmallVector<NamedAttribute> ra{b.getNamedAttr("axes", b.getDenseI64ArrayAttr(axes)),
+                                 b.getNamedAttr("keepdims", b.getBoolAttr(true))};
+  auto scalar = RankedTensorType::get({}, stashType);
+  Value eps = b.create<ConstantOp>(
+      n.loc, scalar,
+      DenseElementsAttr::get(scalar, FloatAttr::get(stashType, (double)n.getFloat("epsilon", 1e-5f))));
+  Value sq, ms, rms, y;
+  if (!x || !(sq = n.im.create1<MulOp>(n.loc, {x, x})) ||
+      !(ms = n.im.create1<ReduceMeanOp>(n.loc, sq, ra)) ||
+      !(ms = n.im.create1<AddOp>(n.loc, {ms, eps})) ||
+      !(rms = n.im.create1<SqrtOp>(n.loc, ms)) || !(y = n.im.create1<DivOp>(n.loc, {x, rms})))
+    return failure();
+  if (elt != stashType && !(y = n.im.create1<CastOp>(n.loc, y, {b.getNamedAttr("to", TypeAttr::get(elt))})))
+    return failure();
+  Value scale = n.inputs[1];
+  if (cast<ShapedType>(scale.getType()).getElementType() != elt)
+    return emitError(n.loc) << "RMSNormalization scale must have the input's element type";
+  if (!(y = n.im.create1<MulOp>(n.loc, {y, scale})))
+    return failure();
+  out.push_back(y);
+  return success();
+}
+
+/// GroupNormalization: kiln.group_norm takes per-channel scale and bias
+/// (opset 21); opset 18's per-group ones are spread over the channels.
+LogicalResult importGroupNorm(Node &n, SmallVectorImpl<Value> &out) {
+  auto &b = n.im.b;
+  if (!n.input(1) || !n.input(2))
+    return emitError(n.loc) << "GroupNormalization needs scale and bias";
+  auto g = n.attr("num_groups");
+  if (!g)
+    return emitError(n.loc) << "GroupNormalization needs num_groups";
+  int64_t groups = g->i;
+  int64_t stash = n.getInt("stash_type", 1);
+  auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
+  if (stash != 1 && !(stash == 11 && t && t.getElementType().isF64()))
+    return emitError(n.loc) << "GroupNormalization stash_type " << stash << " is not supported";
+  Value scale = n.inputs[1], bias = n.inputs[2];
+  if (n.opset < 21) {
+    if (!t || t.getRank() < 2 || t.isDynamicDim(1))
+      return emitError(n.loc) << "GroupNormalization before opset 21 needs a static channel count";
+    int64_t c = t.getDimSize(1);
+    if (groups < 1 || c % groups != 0)
+      return emitError(n.loc) << c << " channels are not divisible into " << groups << " groups";
+    SmallVector<int64_t> from;
+    for (int64_t i = 0; i < c; ++i)
+      from.push_back(i / (c / groups));
+    Value idx = n.im.constI64(n.loc, from);
+    auto axis0 = b.getNamedAttr("axis", b.getI64IntegerAttr(0));
+    if (!(scale = n.im.create1<GatherOp>(n.loc, {scale, idx}, {axis0})) ||
+        !(bias = n.im.create1<GatherOp>(n.loc, {bias, idx}, {axis0})))
+      return failure();
+  }
+  Value v = n.im.create1<GroupNormOp>(
+      n.loc, {n.inputs[0], scale, bias},
+      {b.getNamedAttr("num_groups", b.getI64IntegerAttr(groups)),
+       b.getNamedAttr("epsilon", b.getF32FloatAttr(n.getFloat("epsilon", 1e-5f)))});
+  if (!v)
+    return failure();
+  out.push_back(v);
+  return success();
+}
+
 LogicalResult importInstanceNorm(Node &n, SmallVectorImpl<Value> &out) {
   Value v = n.im.create1<InstanceNormOp>(
       n.loc, ValueRange(n.inputs).take_front(3),
@@ -1170,6 +1386,13 @@ const llvm::StringMap<ImportFn> &opTable() {
     t["BatchNormalization"] = importBatchNorm;
     t["LayerNormalization"] = importLayerNorm;
     t["InstanceNormalization"] = importInstanceNorm;
+    t["GatherElements"] = importGatherElements;
+    t["Trilu"] = importTrilu;
+    t["CumSum"] = importCumSum;
+    t["Shrink"] = importShrink;
+    t["Hardmax"] = softmax<HardmaxOp>();
+    t["RMSNormalization"] = importRMSNorm;
+    t["GroupNormalization"] = importGroupNorm;
     t["MaxPool"] = pool<MaxPoolOp>(true);
     t["AveragePool"] = pool<AveragePoolOp>(false);
     t["GlobalAveragePool"] = simple<GlobalAveragePoolOp>();
@@ -1233,6 +1456,91 @@ LogicalResult importConstant(Node &n, SmallVectorImpl<Value> &out) {
 }
 } // namespace
 
+/// A custom-domain node: kiln.custom with the node's attributes as a
+/// dictionary and result types as the model declares them (unranked when it
+/// does not: such a graph imports but cannot be exported).
+LogicalResult Importer::importCustom(Node &n, SmallVectorImpl<Value> &out) {
+  for (size_t i = 0; i < n.inputs.size(); ++i)
+    if (!n.inputs[i])
+      return emitError(n.loc) << "custom op input " << i
+                              << " is omitted; only trailing optional inputs may be omitted";
+  SmallVector<NamedAttribute> dict;
+  for (const auto &a : n.proto.attribute) {
+    std::string name(a.name);
+    if (!a.ref_attr_name.empty())
+      return emitError(n.loc) << "attribute '" << name
+                              << "' refers to a function attribute, which is not supported";
+    Attribute v;
+    switch (a.type) {
+    case AttributeProto::INT: v = b.getI64IntegerAttr(a.i); break;
+    case AttributeProto::FLOAT: v = b.getF32FloatAttr(a.f); break;
+    case AttributeProto::STRING: v = b.getStringAttr(std::string(a.s)); break;
+    case AttributeProto::INTS: v = b.getDenseI64ArrayAttr(a.ints); break;
+    case AttributeProto::FLOATS: v = b.getDenseF32ArrayAttr(a.floats); break;
+    case AttributeProto::STRINGS: {
+      SmallVector<Attribute> strs;
+      for (auto s : a.strings)
+        strs.push_back(b.getStringAttr(std::string(s)));
+      v = b.getArrayAttr(strs);
+      break;
+    }
+    case AttributeProto::TENSOR: {
+      if (!a.t)
+        return emitError(n.loc) << "tensor attribute '" << name << "' has no value";
+      Type elt = elementType(&ctx, a.t->data_type);
+      if (!elt)
+        return emitError(n.loc) << "tensor attribute '" << name << "' has unsupported data type "
+                                << dataTypeName(a.t->data_type);
+      if (a.t->data_location == TensorProto::EXTERNAL)
+        return emitError(n.loc) << "tensor attribute '" << name
+                                << "' with external data is not supported";
+      for (int64_t d : a.t->dims)
+        if (d < 0)
+          return emitError(n.loc) << "tensor attribute '" << name << "' has a negative dim";
+      std::vector<uint8_t> storage;
+      Bytes bytes;
+      std::string err;
+      if (!tensorData(*a.t, storage, bytes, err))
+        return emitError(n.loc) << "tensor attribute '" << name << "': " << err;
+      auto type = RankedTensorType::get(SmallVector<int64_t>(a.t->dims.begin(), a.t->dims.end()), elt);
+      Attribute res =
+          makeOwnedResource(type, name, ArrayRef<char>((const char *)bytes.data, bytes.size));
+      auto c = readConstant(res, 1 << 12);
+      if (!c)
+        return emitError(n.loc) << "tensor attribute '" << name
+                                << "' is not supported (more than 4096 elements or unreadable)";
+      v = makeConstant(type, *c);
+      break;
+    }
+    default:
+      return emitError(n.loc) << "attribute '" << name << "' of ONNX attribute type " << a.type
+                              << " is not supported on custom ops (ints, floats, strings, their "
+                                 "lists and tensors are)";
+    }
+    dict.push_back(b.getNamedAttr(name, v));
+  }
+  SmallVector<Type> types;
+  for (auto o : n.proto.output) {
+    Type t = UnrankedTensorType::get(b.getF32Type());
+    auto it = declared.find(llvm::StringRef(o.data(), o.size()));
+    if (!o.empty() && it != declared.end() && it->second->type.kind == TypeProto::Kind::Tensor) {
+      auto vt = valueType(*it->second, nullptr);
+      if (failed(vt))
+        return failure();
+      t = *vt;
+    }
+    types.push_back(t);
+  }
+  SmallVector<NamedAttribute> attrs{
+      b.getNamedAttr("domain", b.getStringAttr(std::string(n.proto.domain))),
+      b.getNamedAttr("op_type", b.getStringAttr(std::string(n.proto.op_type)))};
+  if (!dict.empty())
+    attrs.push_back(b.getNamedAttr("node_attrs", b.getDictionaryAttr(dict)));
+  auto op = b.create<CustomOp>(n.loc, types, n.inputs, attrs);
+  out.append(op->result_begin(), op->result_end());
+  return success();
+}
+
 LogicalResult Importer::importNode(const NodeProto &n) {
   std::string name = n.name.empty() ? std::string(n.op_type) : std::string(n.name);
   Location loc = NameLoc::get(b.getStringAttr(name), FileLineColLoc::get(&ctx, path, 0, 0));
@@ -1241,12 +1549,21 @@ LogicalResult Importer::importNode(const NodeProto &n) {
            std::string(n.domain.empty() ? "ai.onnx" : n.domain) + "', opset " +
            std::to_string(opset) + ")";
   };
-  if (!n.domain.empty() && n.domain != "ai.onnx")
-    return fail(where() + ": custom domains are not supported yet");
-  const auto &table = opTable();
-  auto it = table.find(llvm::StringRef(n.op_type.data(), n.op_type.size()));
-  if (it == table.end())
-    return fail(where() + ": unsupported op type");
+  bool custom = !n.domain.empty() && n.domain != "ai.onnx";
+  ImportFn fn;
+  if (custom) {
+    // A node of a custom domain becomes kiln.custom, for a kernel plugin to
+    // serve; the domain must be declared like any opset.
+    if (!customDomains.contains(llvm::StringRef(n.domain.data(), n.domain.size())))
+      return fail(where() + ": opset import missing for domain '" + std::string(n.domain) + "'");
+    fn = [this](Node &node, SmallVectorImpl<Value> &out) { return importCustom(node, out); };
+  } else {
+    const auto &table = opTable();
+    auto it = table.find(llvm::StringRef(n.op_type.data(), n.op_type.size()));
+    if (it == table.end())
+      return fail(where() + ": unsupported op type");
+    fn = it->second;
+  }
   Node node{*this, n, opset, {}, loc};
   for (auto in : n.input) {
     if (in.empty()) {
@@ -1262,7 +1579,7 @@ LogicalResult Importer::importNode(const NodeProto &n) {
   // Trailing omitted inputs are the same as absent ones.
   while (!node.inputs.empty() && !node.inputs.back())
     node.inputs.pop_back();
-  if (n.op_type != "Constant" && (node.inputs.empty() || !node.inputs[0]))
+  if (!custom && n.op_type != "Constant" && (node.inputs.empty() || !node.inputs[0]))
     return fail(where() + ": missing its first input");
 
   // Collect MLIR diagnostics of this node into the error message.
@@ -1276,7 +1593,7 @@ LogicalResult Importer::importNode(const NodeProto &n) {
       diag += d.str();
       return success();
     });
-    result = it->second(node, outputs);
+    result = fn(node, outputs);
   }
   if (failed(result))
     return fail(where() + ": " + (diag.empty() ? std::string("import failed") : diag));
@@ -1337,6 +1654,10 @@ LogicalResult Importer::importGraph(const GraphProto &g, const ImportOptions &op
       return failure();
     values[llvm::StringRef(t.name.data(), t.name.size())] = *v;
   }
+  for (const auto &vi : g.value_info)
+    declared[llvm::StringRef(vi.name.data(), vi.name.size())] = &vi;
+  for (const auto &vi : g.output)
+    declared[llvm::StringRef(vi.name.data(), vi.name.size())] = &vi;
   for (const auto &n : g.node)
     if (failed(importNode(n)))
       return failure();
@@ -1388,9 +1709,12 @@ OwningOpRef<ModuleOp> Importer::run(const ImportOptions &options, std::string &e
     error = path + ": the model has no graph";
     return nullptr;
   }
-  for (const auto &o : model.opset_import)
+  for (const auto &o : model.opset_import) {
     if (o.domain.empty() || o.domain == "ai.onnx")
       opset = o.version;
+    else
+      customDomains.insert(llvm::StringRef(o.domain.data(), o.domain.size()));
+  }
   if (opset == 0 && model.ir_version > 0 && model.opset_import.empty())
     opset = 1; // pre-opset_import models
   if (opset < kMinOpset || opset > kMaxOpset) {

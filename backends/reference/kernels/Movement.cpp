@@ -354,7 +354,14 @@ Status splitSizes(const OpCtx &c, int64_t &axis, std::vector<int64_t> &sizes) {
   if (n < 1) return c.fail("num_outputs must be at least 1, got ", n);
   if (!c.axis(a, rank, axis)) return rangeError(c, a, rank);
   int64_t dim = in[axis];
-  if (auto sp = c.attrs.getInts("split")) {
+  std::optional<std::vector<int64_t>> sp = c.attrs.getInts("split");
+  if (c.input(1)) { // run-time sizes
+    std::vector<int64_t> v;
+    if (Status st = c.readInts(1, "split", v); !st) return st;
+    if (c.in[1]->dtype != DType::I64) return c.fail("split must be i64");
+    sp = v;
+  }
+  if (sp) {
     if ((int64_t)sp->size() != n) return c.fail("split has ", sp->size(), " sizes but num_outputs is ", n);
     int64_t total = 0;
     for (int64_t x : *sp) {
@@ -492,6 +499,132 @@ Status runGather(const OpCtx &c, std::vector<Tensor> &o) {
   return Status::success();
 }
 
+// --- gather_elements, trilu, cum_sum ---------------------------------------
+
+Status inferGatherElements(const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
+  const Shape &in = c.in[0]->shape, &ix = c.in[1]->shape;
+  if (c.in[1]->dtype != DType::I32 && c.in[1]->dtype != DType::I64)
+    return c.fail("indices must be i32 or i64, got ", dtypeName(c.in[1]->dtype));
+  int64_t rank = (int64_t)in.size(), axis, a = c.attrs.getInt("axis", 0);
+  if ((int64_t)ix.size() != rank)
+    return c.fail("indices must have the rank of data (", rank, "), got shape ", shapeStr(ix));
+  if (!c.axis(a, rank, axis)) return rangeError(c, a, rank);
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis && ix[d] > in[d])
+      return c.fail("indices shape ", shapeStr(ix), " is larger than the data shape ", shapeStr(in),
+                    " in dim ", d);
+  return result(s, t, ix, c.in[0]->dtype);
+}
+Status runGatherElements(const OpCtx &c, std::vector<Tensor> &o) {
+  const Shape &in = c.in[0]->shape, &ix = c.in[1]->shape;
+  int64_t rank = (int64_t)in.size(), axis;
+  c.axis(c.attrs.getInt("axis", 0), rank, axis);
+  size_t es = dtypeSize(c.in[0]->dtype);
+  Shape ds = stridesOf(in);
+  int64_t n = in[axis], m = c.in[1]->numElements();
+  const char *src = ptr<char>(*c.in[0]);
+  char *dst = ptr<char>(o[0]);
+  Shape idx(rank, 0);
+  for (int64_t k = 0; k < m; ++k) {
+    int64_t v = c.in[1]->dtype == DType::I64 ? ptr<int64_t>(*c.in[1])[k] : ptr<int32_t>(*c.in[1])[k];
+    if (v < -n || v >= n) return c.fail("index ", v, " is out of range for axis ", axis, " of size ", n);
+    if (v < 0) v += n;
+    int64_t off = 0;
+    for (int64_t d = 0; d < rank; ++d) off += (d == axis ? v : idx[d]) * ds[d];
+    std::memcpy(dst + k * es, src + off * es, es);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++idx[d] < ix[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return Status::success();
+}
+
+/// Reads a run-time scalar integer operand (0-D or one element).
+Status readScalar(const OpCtx &c, size_t i, const char *name, int64_t &out) {
+  std::vector<int64_t> v;
+  const Tensor *t = c.input(i);
+  if (t && t->shape.size() > 1) return c.fail(name, " must be a scalar, got shape ", shapeStr(t->shape));
+  if (Status st = c.readInts(i, name, v); !st) return st;
+  if (v.size() != 1) return c.fail(name, " must hold one value, got ", v.size());
+  out = v[0];
+  return Status::success();
+}
+Status checkScalarShape(const OpCtx &c, size_t i, const char *name) {
+  const Tensor *t = c.input(i);
+  if (!t) return Status::success();
+  if (t->dtype != DType::I64 && t->dtype != DType::I32)
+    return c.fail(name, " must be an i32 or i64 tensor, got ", dtypeName(t->dtype));
+  if (t->shape.size() > 1 || t->numElements() != 1)
+    return c.fail(name, " must be a scalar (0-D or one element), got shape ", shapeStr(t->shape));
+  return Status::success();
+}
+
+Status inferTrilu(const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
+  if (c.in[0]->shape.size() < 2)
+    return c.fail("input must have rank >= 2, got shape ", shapeStr(c.in[0]->shape));
+  if (c.input(1) && c.in[1]->dtype != DType::I64) return c.fail("k must be i64");
+  if (Status st = checkScalarShape(c, 1, "k"); !st) return st;
+  return result(s, t, c.in[0]->shape, c.in[0]->dtype);
+}
+Status runTrilu(const OpCtx &c, std::vector<Tensor> &o) {
+  int64_t k = 0;
+  if (c.input(1))
+    if (Status st = readScalar(c, 1, "k", k); !st) return st;
+  bool upper = c.attrs.getInt("upper", 1) != 0;
+  const Shape &in = c.in[0]->shape;
+  size_t es = dtypeSize(c.in[0]->dtype);
+  int64_t rows = in[in.size() - 2], cols = in[in.size() - 1], n = c.in[0]->numElements();
+  const char *src = ptr<char>(*c.in[0]);
+  char *dst = ptr<char>(o[0]);
+  for (int64_t e = 0; e < n; ++e) {
+    int64_t j = e % cols, i = (e / cols) % rows;
+    bool keep = upper ? j - i >= k : j - i <= k;
+    if (keep) std::memcpy(dst + e * es, src + e * es, es);
+    else std::memset(dst + e * es, 0, es); // zero in every element type
+  }
+  return Status::success();
+}
+
+Status inferCumSum(const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
+  if (Status st = requireNumeric(c, 0); !st) return st;
+  if (Status st = checkScalarShape(c, 1, "axis"); !st) return st;
+  return result(s, t, c.in[0]->shape, c.in[0]->dtype);
+}
+Status runCumSum(const OpCtx &c, std::vector<Tensor> &o) {
+  int64_t a, axis;
+  if (Status st = readScalar(c, 1, "axis", a); !st) return st;
+  const Shape &in = c.in[0]->shape;
+  int64_t rank = (int64_t)in.size();
+  if (!c.axis(a, rank, axis)) return rangeError(c, a, rank);
+  bool excl = c.attrs.getInt("exclusive", 0) != 0, rev = c.attrs.getInt("reverse", 0) != 0;
+  int64_t outer = 1, inner = 1, n = in[axis];
+  for (int64_t i = 0; i < axis; ++i) outer *= in[i];
+  for (int64_t i = axis + 1; i < rank; ++i) inner *= in[i];
+  return dispatchNumeric(c.in[0]->dtype, [&](auto tag) {
+    using T = decltype(tag);
+    // Floats accumulate in double; integers wrap around as numpy.
+    using Acc = std::conditional_t<isFloatT<T>, double, uint64_t>;
+    const T *p = ptr<T>(*c.in[0]);
+    T *q = ptr<T>(o[0]);
+    for (int64_t x = 0; x < outer; ++x)
+      for (int64_t y = 0; y < inner; ++y) {
+        Acc sum = 0;
+        for (int64_t j = 0; j < n; ++j) {
+          int64_t e = (x * n + (rev ? n - 1 - j : j)) * inner + y;
+          Acc v;
+          if constexpr (isFloatT<T>) v = (double)ld(p[e]);
+          else v = (uint64_t)(int64_t)p[e];
+          if (!excl) sum += v;
+          if constexpr (isFloatT<T>) q[e] = fromDouble<T>(sum);
+          else q[e] = (T)sum;
+          if (excl) sum += v;
+        }
+      }
+    return Status::success();
+  });
+}
+
 // --- pad, expand, tile -----------------------------------------------------
 
 Status padParams(const OpCtx &c, std::vector<int64_t> &pads, std::string &mode) {
@@ -509,6 +642,13 @@ Status inferPad(const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
   std::vector<int64_t> pads;
   std::string mode;
   if (Status st = padParams(c, pads, mode); !st) return st;
+  if (const Tensor *cv = c.input(2)) {
+    if (cv->dtype != c.in[0]->dtype)
+      return c.fail("constant_value must have the input's element type ", dtypeName(c.in[0]->dtype),
+                    ", got ", dtypeName(cv->dtype));
+    if (cv->shape.size() > 1 || cv->numElements() != 1)
+      return c.fail("constant_value must be a scalar (0-D or one element), got shape ", shapeStr(cv->shape));
+  }
   Shape out = c.in[0]->shape;
   int64_t rank = (int64_t)out.size();
   for (int64_t i = 0; i < rank; ++i) {
@@ -547,13 +687,18 @@ Status runPad(const OpCtx &c, std::vector<Tensor> &o) {
   }
   double value = c.attrs.getFloat("value", 0.0);
   uint64_t fill = 0;
-  Status st = dispatchAll(c.in[0]->dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T v = fromDouble<T>(value);
-    std::memcpy(&fill, &v, sizeof(T));
-    return Status::success();
-  });
-  if (!st) return st;
+  if (const Tensor *cv = c.input(2)) {
+    // Run-time fill value: the scalar's bytes as they are.
+    std::memcpy(&fill, cv->data, dtypeSize(cv->dtype));
+  } else {
+    Status st = dispatchAll(c.in[0]->dtype, [&](auto tag) {
+      using T = decltype(tag);
+      T v = fromDouble<T>(value);
+      std::memcpy(&fill, &v, sizeof(T));
+      return Status::success();
+    });
+    if (!st) return st;
+  }
   mapCopy(*c.in[0], o[0], maps, &fill);
   return Status::success();
 }
@@ -802,10 +947,13 @@ void registerMovement(Registry &reg) {
   reg["unsqueeze"] = OpDef{1, 2, inferUnsqueeze, copyInput};
   reg["transpose"] = OpDef{1, 1, inferTranspose, runTranspose};
   reg["concat"] = OpDef{1, -1, inferConcat, runConcat};
-  reg["split"] = OpDef{1, 1, inferSplit, runSplit};
+  reg["split"] = OpDef{1, 2, inferSplit, runSplit};
   reg["slice"] = OpDef{5, 5, inferSlice, runSlice};
   reg["gather"] = OpDef{2, 2, inferGather, runGather};
-  reg["pad"] = OpDef{2, 2, inferPad, runPad};
+  reg["gather_elements"] = OpDef{2, 2, inferGatherElements, runGatherElements};
+  reg["trilu"] = OpDef{1, 2, inferTrilu, runTrilu};
+  reg["cum_sum"] = OpDef{2, 2, inferCumSum, runCumSum};
+  reg["pad"] = OpDef{2, 3, inferPad, runPad};
   reg["expand"] = OpDef{2, 2, inferExpand, runExpand};
   reg["tile"] = OpDef{2, 2, inferTile, runTile};
   reg["resize"] = OpDef{1, 2, inferResize, runResize};

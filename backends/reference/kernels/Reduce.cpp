@@ -275,9 +275,48 @@ OpDef softmaxOp(bool isLog) {
                }};
 }
 
+OpDef hardmaxOp() {
+  return OpDef{1, 1,
+               [](const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
+                 if (Status st = requireFloat(c, 0); !st) return st;
+                 int64_t rank = (int64_t)c.in[0]->shape.size(), axis, a = c.attrs.getInt("axis", -1);
+                 if (!c.axis(a, rank, axis))
+                   return c.fail("axis ", a, " is out of range for rank ", rank, " (expected [", -rank, ", ", rank, "))");
+                 s.push_back(c.in[0]->shape);
+                 t.push_back(c.in[0]->dtype);
+                 return Status::success();
+               },
+               [](const OpCtx &c, std::vector<Tensor> &o) {
+                 const Shape &in = c.in[0]->shape;
+                 int64_t axis;
+                 c.axis(c.attrs.getInt("axis", -1), (int64_t)in.size(), axis);
+                 int64_t outer = 1, inner = 1, n = in[axis];
+                 for (int64_t i = 0; i < axis; ++i) outer *= in[i];
+                 for (size_t i = axis + 1; i < in.size(); ++i) inner *= in[i];
+                 return dispatchFloat(c.in[0]->dtype, [&](auto tag) {
+                   using T = decltype(tag);
+                   const T *p = ptr<T>(*c.in[0]);
+                   T *q = ptr<T>(o[0]);
+                   for (int64_t a = 0; a < outer; ++a)
+                     for (int64_t b = 0; b < inner; ++b) {
+                       int64_t base = a * n * inner + b, best = 0;
+                       // The first maximum; a NaN counts as the maximum (numpy argmax).
+                       for (int64_t k = 1; k < n; ++k) {
+                         double v = (double)ld(p[base + k * inner]), m = (double)ld(p[base + best * inner]);
+                         if (!std::isnan(m) && (std::isnan(v) || v > m)) best = k;
+                       }
+                       for (int64_t k = 0; k < n; ++k)
+                         q[base + k * inner] = st<T>((AccT<T>)(k == best ? 1 : 0));
+                     }
+                   return Status::success();
+                 });
+               }};
+}
+
 } // namespace
 
 void registerReductions(Registry &reg) {
+  reg["hardmax"] = hardmaxOp();
   reg["reduce_sum"] = reduceOp(Red::Sum);
   reg["reduce_mean"] = reduceOp(Red::Mean);
   reg["reduce_max"] = reduceOp(Red::Max);

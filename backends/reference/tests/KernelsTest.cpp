@@ -142,12 +142,15 @@ TEST(Kernels, SupportsEveryOpButConstant) {
     "reduce_min", "reduce_prod", "reduce_l1", "reduce_l2", "reduce_sum_square", "reduce_log_sum_exp", "arg_max",
     "arg_min", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "concat", "split", "slice", "gather", "pad",
     "expand", "tile", "resize", "conv", "conv_transpose", "matmul", "gemm", "linear", "batch_norm", "layer_norm",
-    "group_norm", "instance_norm", "max_pool", "average_pool", "global_average_pool", "global_max_pool"};
-  EXPECT_EQ(sizeof(ops) / sizeof(ops[0]), 91u);
+    "group_norm", "instance_norm", "max_pool", "average_pool", "global_average_pool", "global_max_pool",
+    "gather_elements", "trilu", "cum_sum", "hardmax"};
+  EXPECT_EQ(sizeof(ops) / sizeof(ops[0]), 95u);
   for (const char *op : ops) EXPECT_TRUE(isSupported(op)) << op;
   EXPECT_FALSE(isSupported("constant"));
   EXPECT_FALSE(isSupported("bogus"));
-  EXPECT_EQ(supportedOps().size(), 91u);
+  // kiln.custom is for kernel plugins that know the domain, never the reference.
+  EXPECT_FALSE(isSupported("custom"));
+  EXPECT_EQ(supportedOps().size(), 95u);
 }
 
 TEST(Kernels, HalfConversions) {
@@ -1657,4 +1660,144 @@ TEST(Dtypes, HalfAndBFloat) {
       .s("nearest_mode", "ceil").s("coordinate_transformation_mode", "half_pixel_symmetric").expect(F32, {2}, {1, 3}, 0);
   Case("resize").in(F32, {2}, {0, 1}).floats("scales", {2}).s("mode", "cubic").i("exclude_outside", 1)
       .s("coordinate_transformation_mode", "tf_half_pixel_for_nn").expect(F32, {4}, {0.22945205479452055, 0.7705479452054794, 1.1363636363636365, 1.1551724137931034}, 1e-6); // ONNX reference algorithm, evaluated in Python
+}
+
+// --- gather_elements, trilu, cum_sum, hardmax, pad constant_value ----------
+// (numpy take_along_axis / triu / tril / cumsum / argmax semantics)
+
+TEST(Op, gather_elements_1) {
+  Case c("gather_elements");
+  c.in(F32, {3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
+  c.in(I64, {2, 3}, {1, 2, 0, 2, 0, 0});
+  c.expect(0, F32, {2, 3}, {4, 8, 3, 7, 2, 3});
+}
+
+TEST(Op, gather_elements_2) {
+  Case c("gather_elements");
+  c.in(I32, {2, 2}, {1, 2, 3, 4});
+  c.in(I32, {2, 2}, {0, 0, -1, 0});
+  c.i("axis", -1);
+  c.expect(0, I32, {2, 2}, {1, 1, 4, 3});
+}
+
+TEST(Op, gather_elements_errors) {
+  Case r("gather_elements");
+  r.in(F32, {2, 2}, {1, 2, 3, 4});
+  r.in(I64, {2}, {0, 0});
+  r.fails("indices must have the rank of data");
+  Case o("gather_elements");
+  o.in(F32, {2, 2}, {1, 2, 3, 4});
+  o.in(I64, {1, 2}, {0, 2});
+  o.i("axis", 1);
+  o.fails("index 2 is out of range");
+}
+
+TEST(Op, trilu_1) {
+  Case c("trilu");
+  c.in(F32, {3, 4}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  c.expect(0, F32, {3, 4}, {1, 2, 3, 4, 0, 6, 7, 8, 0, 0, 11, 12});
+}
+
+TEST(Op, trilu_2) {
+  Case c("trilu");
+  c.in(I64, {2, 2, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  c.in(I64, {}, {-1});
+  c.i("upper", 0);
+  c.expect(0, I64, {2, 2, 3}, {0, 0, 0, 4, 0, 0, 0, 0, 0, 10, 0, 0});
+}
+
+TEST(Op, trilu_3) {
+  Case c("trilu");
+  c.in(F32, {3, 2}, {NaN, 2, 3, 4, 5, Inf});
+  c.in(I64, {}, {1});
+  c.expect(0, F32, {3, 2}, {0, 2, 0, 0, 0, 0});
+}
+
+TEST(Op, trilu_errors) {
+  Case c("trilu");
+  c.in(F32, {3}, {1, 2, 3});
+  c.fails("rank >= 2");
+  Case k("trilu");
+  k.in(F32, {2, 2}, {1, 2, 3, 4});
+  k.in(I64, {2}, {0, 1});
+  k.fails("k must be a scalar");
+}
+
+TEST(Op, cum_sum_1) {
+  Case c("cum_sum");
+  c.in(F64, {5}, {1, 2, 3, 4, 5});
+  c.in(I32, {}, {0});
+  c.expect(0, F64, {5}, {1, 3, 6, 10, 15});
+}
+
+TEST(Op, cum_sum_2) {
+  Case c("cum_sum");
+  c.in(F32, {2, 3}, {1, 2, 3, 4, 5, 6});
+  c.in(I64, {1}, {-1});
+  c.i("exclusive", 1).i("reverse", 1);
+  c.expect(0, F32, {2, 3}, {5, 3, 0, 11, 6, 0});
+}
+
+TEST(Op, cum_sum_3) {
+  Case c("cum_sum");
+  c.in(I8, {3}, {100, 100, -56});
+  c.in(I64, {}, {0});
+  c.expect(0, I8, {3}, {100, -56, -112}); // wraps around as numpy
+}
+
+TEST(Op, cum_sum_errors) {
+  Case c("cum_sum");
+  c.in(F32, {2}, {1, 2});
+  c.in(I64, {}, {1});
+  c.fails("axis 1 is out of range");
+  Case b("cum_sum");
+  b.in(B, {2}, {1, 0});
+  b.in(I64, {}, {0});
+  b.fails("numeric");
+}
+
+TEST(Op, hardmax_1) {
+  Case c("hardmax");
+  c.in(F32, {2, 3}, {1, 3, 3, 0, -1, NaN});
+  c.expect(0, F32, {2, 3}, {0, 1, 0, 0, 0, 1});
+}
+
+TEST(Op, hardmax_2) {
+  Case c("hardmax");
+  c.in(F16, {2, 2}, {1, 4, 3, 2});
+  c.i("axis", 0);
+  c.expect(0, F16, {2, 2}, {0, 1, 1, 0});
+}
+
+TEST(Op, pad_constant_value) {
+  Case c("pad");
+  c.in(I32, {2}, {7, 8});
+  c.in(I64, {2}, {1, 2});
+  c.in(I32, {}, {-3});
+  c.expect(0, I32, {5}, {-3, 7, 8, -3, -3});
+}
+
+TEST(Op, pad_constant_value_errors) {
+  Case c("pad");
+  c.in(F32, {2}, {7, 8});
+  c.in(I64, {2}, {1, 2});
+  c.in(F64, {}, {1});
+  c.fails("constant_value must have the input's element type");
+}
+
+TEST(Op, split_dynamic_sizes) {
+  Case c("split");
+  c.in(F32, {2, 3}, {1, 2, 3, 4, 5, 6});
+  c.in(I64, {2}, {1, 2});
+  c.i("axis", 1).i("num_outputs", 2);
+  c.expect(0, F32, {2, 1}, {1, 4});
+  c.expect(1, F32, {2, 2}, {2, 3, 5, 6});
+}
+
+TEST(Op, split_dynamic_sizes_errors) {
+  Case c("split");
+  c.in(F32, {4}, {1, 2, 3, 4});
+  c.in(I64, {2}, {1, 2});
+  c.i("num_outputs", 2);
+  c.fails("split sizes add up to 3 but dim 0 has size 4");
 }

@@ -213,6 +213,24 @@ class Kiln_SoftmaxBase<string mnemonic> : Kiln_Op<mnemonic, [SameOperandsAndResu
 }
 def Kiln_SoftmaxOp : Kiln_SoftmaxBase<"softmax"> { let summary = "exp(x) / sum(exp(x)) along axis"; }
 def Kiln_LogSoftmaxOp : Kiln_SoftmaxBase<"log_softmax"> { let summary = "log(softmax(x)) along axis"; }
+def Kiln_HardmaxOp : Kiln_SoftmaxBase<"hardmax"> {
+  let summary = "1 at the first maximum along axis, 0 elsewhere (NaN counts as the maximum)";
+}
+
+def Kiln_CumSumOp : Kiln_Op<"cum_sum"> {
+  let summary = "Cumulative sum along a run-time scalar axis (exclusive, reverse as ONNX)";
+  let description = [{
+    `axis` is a scalar (0-D or one-element 1-D) i32/i64 operand, negative
+    counting from the back. `exclusive` leaves out the element itself;
+    `reverse` sums from the end of the axis.
+  }];
+  let arguments = (ins Kiln_NumericTensor:$input, Kiln_IndexTensor:$axis,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclusive,
+                       DefaultValuedAttr<BoolAttr, "false">:$reverse);
+  let results = (outs Kiln_NumericTensor:$output);
+  let assemblyFormat = KilnFormat;
+  let hasFolder = 1;
+}
 
 class Kiln_ReduceOp<string mnemonic> : Kiln_Op<mnemonic> {
   let description = [{
@@ -321,9 +339,13 @@ def Kiln_SplitOp : Kiln_Op<"split"> {
   let summary = "Split along axis into num_outputs pieces of the given sizes (equal when absent)";
   let description = [{
     Without `split`, the pieces are ceil(dim / num_outputs) long, the last
-    one shorter when the dim does not divide evenly (ONNX Split-18).
+    one shorter when the dim does not divide evenly (ONNX Split-18). The
+    sizes may instead be a run-time 1-D i64 operand `dynamic_split` (then
+    the `split` attribute is absent); a constant operand folds into the
+    attribute.
   }];
-  let arguments = (ins Kiln_Tensor:$input, DefaultValuedAttr<I64Attr, "0">:$axis,
+  let arguments = (ins Kiln_Tensor:$input, Optional<Kiln_I64Tensor>:$dynamic_split,
+                       DefaultValuedAttr<I64Attr, "0">:$axis,
                        OptionalAttr<DenseI64ArrayAttr>:$split, I64Attr:$num_outputs);
   let results = (outs Variadic<Kiln_Tensor>:$outputs);
   let assemblyFormat = KilnFormat;
@@ -348,9 +370,43 @@ def Kiln_GatherOp : Kiln_Op<"gather"> {
   let hasFolder = 1;
 }
 
+def Kiln_GatherElementsOp : Kiln_Op<"gather_elements"> {
+  let summary = "out[i...] = data[i... with i_axis replaced by indices[i...]] (ONNX GatherElements)";
+  let description = [{
+    `indices` has the rank of `data`; the result has the shape of `indices`.
+    Negative indices count from the back of the axis; along the other dims
+    `indices` may not be longer than `data`.
+  }];
+  let arguments = (ins Kiln_Tensor:$data, Kiln_IndexTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs Kiln_Tensor:$output);
+  let assemblyFormat = KilnFormat;
+  let hasFolder = 1;
+}
+
+def Kiln_TriluOp : Kiln_Op<"trilu"> {
+  let summary = "Upper or lower triangle of the last two dims (others zeroed), shifted by diagonal k";
+  let description = [{
+    Keeps element (i, j) of each matrix when j - i >= k (upper) or j - i <= k
+    (lower). `k` is an optional run-time scalar i64 operand (0 when absent).
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Optional<Kiln_I64Tensor>:$k,
+                       DefaultValuedAttr<BoolAttr, "true">:$upper);
+  let results = (outs Kiln_Tensor:$output);
+  let assemblyFormat = KilnFormat;
+  let hasFolder = 1;
+}
+
 def Kiln_PadOp : Kiln_Op<"pad"> {
   let summary = "Pad with [begin..., end...] amounts (negative crops); mode constant, reflect, edge or wrap";
+  let description = [{
+    The constant-mode fill is the `value` attribute, or a run-time scalar
+    operand `constant_value` of the input's element type (then `value` is
+    unused); a constant operand canonicalizes into the attribute when the
+    attribute holds it exactly.
+  }];
   let arguments = (ins Kiln_Tensor:$input, Kiln_I64Tensor:$pads,
+                       Optional<Kiln_Tensor>:$constant_value,
                        DefaultValuedStrAttr<StrAttr, "constant">:$mode,
                        DefaultValuedAttr<F64Attr, "0.0">:$value);
   let results = (outs Kiln_Tensor:$output);
@@ -537,5 +593,27 @@ class Kiln_GlobalPoolOp<string mnemonic> : Kiln_Op<mnemonic, [SameOperandsAndRes
 }
 def Kiln_GlobalAveragePoolOp : Kiln_GlobalPoolOp<"global_average_pool"> { let summary = "mean over spatial dims, kept as 1"; }
 def Kiln_GlobalMaxPoolOp : Kiln_GlobalPoolOp<"global_max_pool"> { let summary = "max over spatial dims, kept as 1"; }
+
+//===----------------------------------------------------------------------===//
+// Custom (non-ONNX-standard) ops
+//===----------------------------------------------------------------------===//
+
+def Kiln_CustomOp : Op<Kiln_Dialect, "custom"> {
+  let summary = "A node of a custom ONNX domain, served by a kernel plugin";
+  let description = [{
+    Carries the node's `domain` and `op_type`, and its ONNX attributes as a
+    dictionary `node_attrs` of MLIR attributes (integers, floats, strings, int/float/string
+    lists, small dense tensors); absent when the node has none. The result
+    types are declared (from the model's value_info or graph outputs), never
+    inferred: a result of unknown type is unranked, and such a graph cannot
+    be exported. The op has no folder and is not pure (kiln knows nothing of
+    what it computes).
+  }];
+  let arguments = (ins Variadic<AnyTensor>:$inputs, StrAttr:$domain, StrAttr:$op_type,
+                       OptionalAttr<DictionaryAttr>:$node_attrs);
+  let results = (outs Variadic<AnyTensor>:$outputs);
+  let assemblyFormat = KilnFormat;
+  let hasVerifier = 1;
+}
 
 #endif // KILN_IR_OPS_TD
