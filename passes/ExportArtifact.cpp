@@ -247,6 +247,19 @@ bool exportArtifact(ModuleOp module, const std::string &path, const ExportOption
       node.outputs.push_back(addValue(r, name));
     }
     for (NamedAttribute na : op.getAttrDictionary()) {
+      // kiln.custom keeps the source node's attributes in a dictionary: a
+      // kernel plugin sees them flattened, under their own names.
+      if (auto dict = dyn_cast<DictionaryAttr>(na.getValue())) {
+        for (NamedAttribute inner : dict) {
+          artifact::Attr a;
+          if (!convertAttr(inner, a, error)) {
+            error = "node '" + node.name + "': " + error;
+            return false;
+          }
+          node.attrs.push_back(std::move(a));
+        }
+        continue;
+      }
       artifact::Attr a;
       if (!convertAttr(na, a, error)) {
         error = "node '" + node.name + "': " + error;
