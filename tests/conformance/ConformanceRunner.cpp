@@ -1,7 +1,7 @@
 //===- ConformanceRunner.cpp - the ONNX backend node tests through kiln ---===//
 //
 //   kiln-conformance DIR [--filter SUBSTR] [--expectations FILE]
-//                        [--write-expectations FILE] [--target PLUGIN]
+//                        [--write-expectations FILE] [--target P1,P2]
 //                        [--jobs N] [--timeout SECONDS] [--quiet]
 //
 // For each test folder of DIR (model.onnx + test_data_set_N/{input,output}_K.pb)
@@ -248,10 +248,19 @@ Result runTest(const Options &opt, const std::string &name, const std::string &t
   }
   std::string artifact = tmpDir + "/" + name + ".kiln";
   kiln::ExportOptions eo;
-  eo.targets = {opt.target};
+  // --target a,b: partition across the plugins in that order, with fallback.
+  for (size_t s0 = 0; s0 <= opt.target.size();) {
+    size_t c = opt.target.find(',', s0);
+    std::string one = opt.target.substr(s0, c == std::string::npos ? std::string::npos : c - s0);
+    if (!one.empty())
+      eo.targets.push_back(one);
+    if (c == std::string::npos)
+      break;
+    s0 = c + 1;
+  }
   if (!opt.pluginDir.empty())
     eo.pluginPaths = {opt.pluginDir};
-  eo.allowFallback = false;
+  eo.allowFallback = eo.targets.size() > 1;
   std::string report;
   if (!kiln::exportArtifact(*module, artifact, eo, report, error))
     return {looksUnsupported(error) || error.find("cannot hold") != std::string::npos
