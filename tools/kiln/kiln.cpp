@@ -82,7 +82,9 @@ void usage(llvm::raw_ostream &os) {
      << "  --expect NAME=FILE       compare an output with a reference .npy or .pb\n"
      << "                           (exit 1 when it differs)\n"
      << "  --rtol R --atol A        tolerances for --expect (default 1e-3, 1e-4)\n"
-     << "  --plugin-path DIR        where to look for plugins first\n\n"
+     << "  --plugin-path DIR        where to look for plugins first\n"
+     << "  --threads N              threads for the plugins (0: their default)\n"
+     << "  (bench and verify take --input, --random-inputs, --plugin-path, --threads)\n\n"
      << "exit codes: 0 success, 1 refused or failed, 2 bad command line\n";
 }
 
@@ -465,6 +467,8 @@ int run(int argc, char **argv) {
       atol = std::atof(argv[++i]);
     else if (a == "--plugin-path" && i + 1 < argc)
       ro.pluginPaths.push_back(argv[++i]);
+    else if (a == "--threads" && i + 1 < argc)
+      ro.numThreads = std::max(0, std::atoi(argv[++i]));
     else if (a == "-h" || a == "--help") {
       usage(llvm::outs());
       return 0;
@@ -645,6 +649,10 @@ bool parseInputOption(int argc, char **argv, int &i, InputOptions &o) {
   }
   if (a == "--plugin-path" && i + 1 < argc) {
     o.runtime.pluginPaths.push_back(argv[++i]);
+    return true;
+  }
+  if (a == "--threads" && i + 1 < argc) {
+    o.runtime.numThreads = std::max(0, std::atoi(argv[++i]));
     return true;
   }
   return false;
