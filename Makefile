@@ -1,11 +1,12 @@
 # kiln: the two quick-start commands and a few conveniences.
 #   make run    install what is missing, build, compile the bundled example
 #   make test   install what is missing, build, run every test (ctest)
+#   make asan   the same in build-asan, under AddressSanitizer + UBSan
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 EXAMPLE := examples/mnist_cnn
 
-.PHONY: all setup configure build test run install clean
+.PHONY: all setup configure build test asan run install clean
 
 all: build
 
@@ -22,6 +23,15 @@ build: configure
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# KILN_SANITIZE instruments kiln's own targets; the sanitizer options and
+# suppressions (tests/sanitizers/) reach every test through ctest.
+ASAN_BUILD ?= build-asan
+asan: setup
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DKILN_SANITIZE="address;undefined"
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 run: configure
 	cmake --build $(BUILD) -j $(JOBS) --target kiln kiln_plugin_reference

@@ -36,8 +36,12 @@ DenseResourceElementsAttr makeMappedResource(RankedTensorType type, StringRef na
 
 DenseResourceElementsAttr makeOwnedResource(RankedTensorType type, StringRef name,
                                             ArrayRef<char> bytes) {
+  // An empty tensor's bytes may have a null data(): MLIR's copy would then
+  // memcpy from null, so allocate the (empty) blob without copying.
   return DenseResourceElementsAttr::get(
-      type, name, HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64));
+      type, name,
+      bytes.empty() ? HeapAsmResourceBlob::allocate(0, 64)
+                    : HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64));
 }
 
 } // namespace kiln

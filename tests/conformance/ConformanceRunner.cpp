@@ -116,7 +116,8 @@ bool readTensor(const std::string &path, kiln::Tensor &out, std::string &error) 
     error = path + ": size mismatch";
     return false;
   }
-  std::memcpy(out.data(), bytes.data, bytes.size);
+  if (bytes.size) // an empty tensor's data may be null
+    std::memcpy(out.data(), bytes.data, bytes.size);
   return true;
 }
 

@@ -153,7 +153,8 @@ public:
     size_t n = data.size() / 8;
     size_t old = out.size();
     out.resize(old + n);
-    std::memcpy(out.data() + old, data.data(), data.size());
+    if (n) // an empty field: out.data() and data.data() may be null
+      std::memcpy(out.data() + old, data.data(), data.size());
     return true;
   }
   bool fail(const std::string &msg) {
