@@ -34,7 +34,7 @@ asan: setup
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 run: configure
-	cmake --build $(BUILD) -j $(JOBS) --target kiln kiln_plugin_reference
+	cmake --build $(BUILD) -j $(JOBS) --target kiln-tools
 	$(BUILD)/bin/kiln compile $(EXAMPLE)/model.onnx -o $(BUILD)/mnist_cnn.kiln --report \
 	    --labels $(EXAMPLE)/labels.txt --model-version 1.0
 	$(BUILD)/bin/kiln run $(BUILD)/mnist_cnn.kiln --input $(EXAMPLE)/input.npy --top-k 3 \
