@@ -425,32 +425,97 @@ bool readTensorFile(const std::string &path, kiln::Tensor &out, std::string &err
   return true;
 }
 
+/// Options shared by run, bench and verify for choosing inputs.
+struct InputOptions {
+  std::vector<std::pair<std::string, std::string>> files;
+  bool random = false;
+  unsigned seed = 0;
+  kiln::Runtime::Options runtime;
+};
+
+/// Parses an input option at argv[i]; true when it was one.
+bool parseInputOption(int argc, char **argv, int &i, InputOptions &o) {
+  std::string a = argv[i];
+  if (a == "--input" && i + 1 < argc) {
+    std::string v = argv[++i];
+    size_t eq = v.find('=');
+    o.files.push_back(eq == std::string::npos ? std::make_pair(std::string(), v)
+                                              : std::make_pair(v.substr(0, eq), v.substr(eq + 1)));
+    return true;
+  }
+  if (a == "--random-inputs" && i + 1 < argc) {
+    o.random = true;
+    o.seed = unsigned(std::strtoul(argv[++i], nullptr, 10));
+    return true;
+  }
+  if (a == "--plugin-path" && i + 1 < argc) {
+    o.runtime.pluginPaths.push_back(argv[++i]);
+    return true;
+  }
+  if (a == "--threads" && i + 1 < argc) {
+    o.runtime.numThreads = std::max(0, std::atoi(argv[++i]));
+    return true;
+  }
+  return false;
+}
+
+bool prepareInputs(const kiln::Model &m, const InputOptions &o,
+                   std::map<std::string, kiln::Tensor> &inputs, std::string &error) {
+  auto sigs = m.inputs();
+  for (auto &[name0, file] : o.files) {
+    std::string name = name0;
+    if (name.empty()) {
+      if (sigs.size() != 1) {
+        error = "the model has " + std::to_string(sigs.size()) +
+                " inputs: name them with --input NAME=FILE";
+        return false;
+      }
+      name = sigs[0].name;
+    }
+    kiln::Tensor t;
+    if (!readTensorFile(file, t, error))
+      return false;
+    inputs[name] = t;
+  }
+  std::mt19937 rng(o.seed);
+  for (auto &sig : sigs) {
+    if (inputs.count(sig.name))
+      continue;
+    if (!o.random) {
+      error = "no value for input '" + sig.name + "' (use --input or --random-inputs SEED)";
+      return false;
+    }
+    std::vector<int64_t> shape = sig.shape;
+    for (int64_t &d : shape)
+      d = d < 0 ? 1 : d;
+    kiln::Tensor t = kiln::Tensor::allocate(sig.dtype, shape);
+    if (sig.dtype == 1)
+      fillRandom<float>(t, rng);
+    else if (sig.dtype == 11)
+      fillRandom<double>(t, rng);
+    else
+      std::memset(t.data(), 0, t.byteSize());
+    inputs[sig.name] = t;
+  }
+  return true;
+}
+
 int run(int argc, char **argv) {
   std::string model, outputDir;
-  std::vector<std::pair<std::string, std::string>> inputFiles;
+  InputOptions io;
   int topK = 0;
-  bool randomInputs = false, verifyWeights = false, memoryReport = false;
+  bool verifyWeights = false, memoryReport = false;
   std::vector<std::pair<std::string, std::string>> expectFiles;
   double rtol = 1e-3, atol = 1e-4;
-  unsigned seed = 0;
-  kiln::Runtime::Options ro;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--input" && i + 1 < argc) {
-      std::string v = argv[++i];
-      size_t eq = v.find('=');
-      if (eq == std::string::npos)
-        inputFiles.push_back({"", v});
-      else
-        inputFiles.push_back({v.substr(0, eq), v.substr(eq + 1)});
-    } else if (a == "--output-dir" && i + 1 < argc)
+    if (parseInputOption(argc, argv, i, io))
+      continue;
+    if (a == "--output-dir" && i + 1 < argc)
       outputDir = argv[++i];
     else if (a == "--top-k" && i + 1 < argc)
       topK = std::atoi(argv[++i]);
-    else if (a == "--random-inputs" && i + 1 < argc) {
-      randomInputs = true;
-      seed = unsigned(std::strtoul(argv[++i], nullptr, 10));
-    } else if (a == "--verify-weights")
+    else if (a == "--verify-weights")
       verifyWeights = true;
     else if (a == "--memory-report")
       memoryReport = true;
@@ -465,14 +530,7 @@ int run(int argc, char **argv) {
       rtol = std::atof(argv[++i]);
     else if (a == "--atol" && i + 1 < argc)
       atol = std::atof(argv[++i]);
-    else if (a == "--plugin-path" && i + 1 < argc)
-      ro.pluginPaths.push_back(argv[++i]);
-    else if (a == "--threads" && i + 1 < argc)
-      ro.numThreads = std::max(0, std::atoi(argv[++i]));
-    else if (a == "-h" || a == "--help") {
-      usage(llvm::outs());
-      return 0;
-    } else if (!a.empty() && a[0] == '-') {
+    else if (!a.empty() && a[0] == '-') {
       llvm::errs() << "kiln run: unknown option '" << a << "'\n";
       return 2;
     } else if (model.empty())
@@ -486,7 +544,7 @@ int run(int argc, char **argv) {
     llvm::errs() << "kiln run: no artifact given\n";
     return 2;
   }
-  kiln::Runtime rt(ro);
+  kiln::Runtime rt(io.runtime);
   std::string error;
   kiln::Runtime::LoadOptions lo;
   lo.verifyWeights = verifyWeights;
@@ -495,42 +553,10 @@ int run(int argc, char **argv) {
     llvm::errs() << "kiln run: " << error << "\n";
     return 1;
   }
-  auto sigs = m->inputs();
   std::map<std::string, kiln::Tensor> inputs;
-  for (auto &[name0, file] : inputFiles) {
-    std::string name = name0;
-    if (name.empty()) {
-      if (sigs.size() != 1) {
-        llvm::errs() << "kiln run: the model has " << sigs.size()
-                     << " inputs: name them with --input NAME=FILE\n";
-        return 2;
-      }
-      name = sigs[0].name;
-    }
-    kiln::Tensor t;
-    if (!readTensorFile(file, t, error)) {
-      llvm::errs() << "kiln run: " << error << "\n";
-      return 1;
-    }
-    inputs[name] = t;
-  }
-  if (randomInputs) {
-    std::mt19937 rng(seed);
-    for (auto &sig : sigs) {
-      if (inputs.count(sig.name))
-        continue;
-      std::vector<int64_t> shape = sig.shape;
-      for (int64_t &d : shape)
-        d = d < 0 ? 1 : d;
-      kiln::Tensor t = kiln::Tensor::allocate(sig.dtype, shape);
-      if (sig.dtype == 1)
-        fillRandom<float>(t, rng);
-      else if (sig.dtype == 11)
-        fillRandom<double>(t, rng);
-      else
-        std::memset(t.data(), 0, t.byteSize());
-      inputs[sig.name] = t;
-    }
+  if (!prepareInputs(*m, io, inputs, error)) {
+    llvm::errs() << "kiln run: " << error << "\n";
+    return 1;
   }
   kiln::Session session(*m);
   std::vector<kiln::Tensor> outputs;
@@ -622,81 +648,6 @@ int run(int argc, char **argv) {
     }
   }
   return 0;
-}
-
-/// Options shared by run, bench and verify for choosing inputs.
-struct InputOptions {
-  std::vector<std::pair<std::string, std::string>> files;
-  bool random = false;
-  unsigned seed = 0;
-  kiln::Runtime::Options runtime;
-};
-
-/// Parses an input option at argv[i]; true when it was one.
-bool parseInputOption(int argc, char **argv, int &i, InputOptions &o) {
-  std::string a = argv[i];
-  if (a == "--input" && i + 1 < argc) {
-    std::string v = argv[++i];
-    size_t eq = v.find('=');
-    o.files.push_back(eq == std::string::npos ? std::make_pair(std::string(), v)
-                                              : std::make_pair(v.substr(0, eq), v.substr(eq + 1)));
-    return true;
-  }
-  if (a == "--random-inputs" && i + 1 < argc) {
-    o.random = true;
-    o.seed = unsigned(std::strtoul(argv[++i], nullptr, 10));
-    return true;
-  }
-  if (a == "--plugin-path" && i + 1 < argc) {
-    o.runtime.pluginPaths.push_back(argv[++i]);
-    return true;
-  }
-  if (a == "--threads" && i + 1 < argc) {
-    o.runtime.numThreads = std::max(0, std::atoi(argv[++i]));
-    return true;
-  }
-  return false;
-}
-
-bool prepareInputs(const kiln::Model &m, const InputOptions &o,
-                   std::map<std::string, kiln::Tensor> &inputs, std::string &error) {
-  auto sigs = m.inputs();
-  for (auto &[name0, file] : o.files) {
-    std::string name = name0;
-    if (name.empty()) {
-      if (sigs.size() != 1) {
-        error = "the model has " + std::to_string(sigs.size()) +
-                " inputs: name them with --input NAME=FILE";
-        return false;
-      }
-      name = sigs[0].name;
-    }
-    kiln::Tensor t;
-    if (!readTensorFile(file, t, error))
-      return false;
-    inputs[name] = t;
-  }
-  std::mt19937 rng(o.seed);
-  for (auto &sig : sigs) {
-    if (inputs.count(sig.name))
-      continue;
-    if (!o.random) {
-      error = "no value for input '" + sig.name + "' (use --input or --random-inputs SEED)";
-      return false;
-    }
-    std::vector<int64_t> shape = sig.shape;
-    for (int64_t &d : shape)
-      d = d < 0 ? 1 : d;
-    kiln::Tensor t = kiln::Tensor::allocate(sig.dtype, shape);
-    if (sig.dtype == 1)
-      fillRandom<float>(t, rng);
-    else if (sig.dtype == 11)
-      fillRandom<double>(t, rng);
-    else
-      std::memset(t.data(), 0, t.byteSize());
-    inputs[sig.name] = t;
-  }
-  return true;
 }
 
 long peakResidentKiB() {
