@@ -34,13 +34,13 @@ OpFoldResult emit(Value result, const ConstTensor &c) {
   return makeConstant(t, c);
 }
 
+/// True when every element of constant `a` equals `v`. A splat is checked
+/// through its one value, whatever its size.
 bool isSplatOf(Attribute a, double v) {
-  auto c = readConstant(a, INT64_MAX);
-  if (!c)
-    if (auto dense = dyn_cast_or_null<DenseElementsAttr>(a); dense && dense.isSplat())
-      c = readConstant(DenseElementsAttr::get(
-          RankedTensorType::get({}, dense.getElementType()),
-          dense.getSplatValue<Attribute>()));
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(a); dense && dense.isSplat())
+    a = DenseElementsAttr::get(RankedTensorType::get({}, dense.getElementType()),
+                               dense.getSplatValue<Attribute>());
+  auto c = readConstant(a);
   if (!c)
     return false;
   for (int64_t k = 0; k < c->size(); ++k)
@@ -75,8 +75,7 @@ struct BinaryFns {
   std::function<std::optional<int64_t>(int64_t, int64_t)> i;
 };
 
-OpFoldResult foldBinary(Attribute lhs, Attribute rhs, Value result, const BinaryFns &fns,
-                        bool boolResult = false) {
+OpFoldResult foldBinary(Attribute lhs, Attribute rhs, Value result, const BinaryFns &fns) {
   auto a = constOf(lhs), b = constOf(rhs);
   auto t = staticResult(result);
   if (!a || !b || !t)
@@ -103,7 +102,6 @@ OpFoldResult foldBinary(Attribute lhs, Attribute rhs, Value result, const Binary
         out.i[k] = *v;
     }
   }
-  (void)boolResult;
   return emit(result, out);
 }
 
@@ -487,8 +485,7 @@ OpFoldResult ModOp::fold(FoldAdaptor a) {
   OpFoldResult OP::fold(FoldAdaptor a) {                                                           \
     return foldBinary(a.getLhs(), a.getRhs(), getResult(),                                         \
                       {[](double x, double y) -> double { return EXPR; },                          \
-                       [](int64_t x, int64_t y) { return some(EXPR); }},                           \
-                      true);                                                                       \
+                       [](int64_t x, int64_t y) { return some(EXPR); }});                          \
   }
 KILN_FOLD_COMPARE(EqualOp, x == y)
 KILN_FOLD_COMPARE(LessOp, x < y)
@@ -1005,7 +1002,6 @@ OpFoldResult PadOp::fold(FoldAdaptor a) {
   ConstTensor out = makeLike(*c, t.getShape());
   double value = getValue().convertToDouble();
   int64_t k = 0;
-  bool ok = true;
   forEachIndex(t.getShape(), [&](ArrayRef<int64_t> o) {
     int64_t off = 0;
     bool inside = true;
@@ -1044,8 +1040,6 @@ OpFoldResult PadOp::fold(FoldAdaptor a) {
     }
     ++k;
   });
-  if (!ok)
-    return {};
   return emit(getResult(), out);
 }
 

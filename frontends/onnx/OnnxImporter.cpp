@@ -1125,6 +1125,25 @@ LogicalResult importBatchNorm(Node &n, SmallVectorImpl<Value> &out) {
   return success();
 }
 
+/// Shared by LayerNormalization's statistics and RMSNormalization: the
+/// stash_type precision and the normalized dims [axis, rank).
+LogicalResult normalizationSetup(Node &n, StringRef op, RankedTensorType t, Type &stashType,
+                                 SmallVectorImpl<int64_t> &axes) {
+  auto &b = n.im.b;
+  int64_t stash = n.getInt("stash_type", 1);
+  stashType = stash == 1 ? Type(b.getF32Type()) : stash == 11 ? Type(b.getF64Type()) : Type();
+  if (!stashType)
+    return emitError(n.loc) << op << " stash_type " << stash << " is not supported";
+  int64_t rank = t.getRank(), axis = n.getInt("axis", -1);
+  if (axis < -rank || axis >= rank)
+    return emitError(n.loc) << op << " axis " << axis << " out of range";
+  if (axis < 0)
+    axis += rank;
+  for (int64_t i = axis; i < rank; ++i)
+    axes.push_back(i);
+  return success();
+}
+
 LogicalResult importLayerNorm(Node &n, SmallVectorImpl<Value> &out) {
   auto &b = n.im.b;
   bool wantStats = false;
@@ -1137,18 +1156,10 @@ LogicalResult importLayerNorm(Node &n, SmallVectorImpl<Value> &out) {
     auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
     if (!t)
       return emitError(n.loc) << "LayerNormalization's Mean/InvStdDev outputs need an input of known rank";
-    int64_t stash = n.getInt("stash_type", 1);
-    Type stashType = stash == 1 ? Type(b.getF32Type()) : stash == 11 ? Type(b.getF64Type()) : Type();
-    if (!stashType)
-      return emitError(n.loc) << "LayerNormalization stash_type " << stash << " is not supported";
-    int64_t rank = t.getRank(), axis = n.getInt("axis", -1);
-    if (axis < -rank || axis >= rank)
-      return emitError(n.loc) << "LayerNormalization axis " << axis << " out of range";
-    if (axis < 0)
-      axis += rank;
+    Type stashType;
     SmallVector<int64_t> axes;
-    for (int64_t i = axis; i < rank; ++i)
-      axes.push_back(i);
+    if (failed(normalizationSetup(n, "LayerNormalization", t, stashType, axes)))
+      return failure();
     Value x = n.inputs[0];
     if (t.getElementType() != stashType)
       x = n.im.create1<CastOp>(n.loc, x, {b.getNamedAttr("to", TypeAttr::get(stashType))});
@@ -1197,18 +1208,10 @@ LogicalResult importRMSNorm(Node &n, SmallVectorImpl<Value> &out) {
   Type elt = t.getElementType();
   if (!isa<FloatType>(elt))
     return emitError(n.loc) << "RMSNormalization of non-floating-point inputs is not supported";
-  int64_t stash = n.getInt("stash_type", 1);
-  Type stashType = stash == 1 ? Type(b.getF32Type()) : stash == 11 ? Type(b.getF64Type()) : Type();
-  if (!stashType)
-    return emitError(n.loc) << "RMSNormalization stash_type " << stash << " is not supported";
-  int64_t rank = t.getRank(), axis = n.getInt("axis", -1);
-  if (axis < -rank || axis >= rank)
-    return emitError(n.loc) << "RMSNormalization axis " << axis << " out of range";
-  if (axis < 0)
-    axis += rank;
+  Type stashType;
   SmallVector<int64_t> axes;
-  for (int64_t i = axis; i < rank; ++i)
-    axes.push_back(i);
+  if (failed(normalizationSetup(n, "RMSNormalization", t, stashType, axes)))
+    return failure();
   Value x = n.inputs[0];
   if (elt != stashType)
     x = n.im.create1<CastOp>(n.loc, x, {b.getNamedAttr("to", TypeAttr::get(stashType))});

@@ -2,6 +2,7 @@
 #include "kiln/runtime/Runtime.h"
 #include "kiln/runtime/CGraph.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -23,6 +24,15 @@ Tensor Tensor::allocate(int32_t dtype, std::vector<int64_t> shape) {
   void *p = alignedAlloc(t.byteSize());
   t.owner_ = std::shared_ptr<void>(p, std::free);
   t.data_ = p;
+  return t;
+}
+
+Tensor Tensor::adopt(int32_t dtype, std::vector<int64_t> shape, void *data) {
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  t.owner_ = std::shared_ptr<void>(data, std::free);
+  t.data_ = data;
   return t;
 }
 
@@ -328,21 +338,29 @@ bool Session::run(const std::map<std::string, Tensor> &inputs, std::vector<Tenso
           cleanup();
           return false;
         }
-      Tensor t = Tensor::allocate(out[i].type.dtype, shape);
+      Tensor t = Tensor::view(out[i].type.dtype, shape, nullptr); // (its size)
       if (!out[i].data || out[i].size < t.byteSize()) {
         error = "plugin '" + plugin->name() + "' did not produce '" + g.values[v].name + "'";
         cleanup();
         return false;
       }
-      if (device) {
-        if (api.memory_copy_to_host(plugin->instance(), t.data(), out[i].data, t.byteSize(),
-                                    nullptr) != KILN_OK) {
+      // A host block from our allocator is taken over as it is; device
+      // memory, or memory the plugin keeps, is copied.
+      auto block = device ? alloc.blocks.end()
+                          : std::find(alloc.blocks.begin(), alloc.blocks.end(), out[i].data);
+      if (block != alloc.blocks.end()) {
+        t = Tensor::adopt(out[i].type.dtype, std::move(shape), *block);
+        alloc.blocks.erase(block);
+      } else {
+        t = Tensor::allocate(out[i].type.dtype, std::move(shape));
+        if (!device) {
+          std::memcpy(t.data(), out[i].data, t.byteSize());
+        } else if (api.memory_copy_to_host(plugin->instance(), t.data(), out[i].data,
+                                           t.byteSize(), nullptr) != KILN_OK) {
           error = "plugin '" + plugin->name() + "': copy to host failed: " + plugin->lastError();
           cleanup();
           return false;
         }
-      } else {
-        std::memcpy(t.data(), out[i].data, t.byteSize());
       }
       values[v] = t;
       present[v] = 1;

@@ -8,6 +8,7 @@
 // Both C headers must be usable together (distinct names, same dtypes).
 #include "kiln/kiln_plugin.h"
 
+#include "ExampleArtifact.h"
 #include "kiln/ir/KilnDialect.h"
 #include "kiln/onnx/OnnxImporter.h"
 #include "kiln/passes/ExportArtifact.h"
@@ -32,9 +33,7 @@ static_assert(int(KILN_RT_DTYPE_F32) == int(KILN_DTYPE_F32) &&
                   int(KILN_RT_DTYPE_BF16) == int(KILN_DTYPE_BF16),
               "the C API's dtypes are kiln_dtype's");
 
-std::string example(const std::string &f) {
-  return std::string(KILN_SOURCE_DIR) + "/examples/mnist_cnn/" + f;
-}
+using kiln::test::example;
 
 class CApiFixture : public ::testing::Test {
 protected:
@@ -42,15 +41,7 @@ protected:
   static void SetUpTestSuite() {
     char tmpl[] = "/tmp/kiln-capi-XXXXXX";
     artifactPath = std::string(mkdtemp(tmpl)) + "/mnist.kiln";
-    mlir::DialectRegistry registry;
-    kiln::registerKilnDialects(registry);
-    mlir::MLIRContext ctx(registry);
     std::string error;
-    auto module = kiln::onnx::importModelFile(ctx, example("model.onnx"), error);
-    ASSERT_TRUE(module) << error;
-    mlir::PassManager pm(&ctx);
-    kiln::buildOptimizationPipeline(pm, 2);
-    ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
     kiln::ExportOptions eo;
     eo.targets = {"reference"};
     eo.pluginPaths = {KILN_REFERENCE_PLUGIN_DIR};
@@ -59,7 +50,7 @@ protected:
     for (int i = 0; i < 10; ++i)
       eo.labels.push_back("digit " + std::to_string(i));
     std::string report;
-    ASSERT_TRUE(kiln::exportArtifact(*module, artifactPath, eo, report, error)) << error;
+    ASSERT_TRUE(kiln::test::compileExample(artifactPath, eo, report, error)) << error;
   }
 
   void SetUp() override {

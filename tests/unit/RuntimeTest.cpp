@@ -1,4 +1,5 @@
 //===- RuntimeTest.cpp - compile the example, run it through the runtime --===//
+#include "ExampleArtifact.h"
 #include "kiln/ir/KilnDialect.h"
 #include "kiln/onnx/OnnxImporter.h"
 #include "kiln/passes/ExportArtifact.h"
@@ -16,9 +17,7 @@
 
 namespace {
 
-std::string example(const std::string &f) {
-  return std::string(KILN_SOURCE_DIR) + "/examples/mnist_cnn/" + f;
-}
+using kiln::test::example;
 
 class RuntimeFixture : public ::testing::Test {
 protected:
@@ -26,20 +25,12 @@ protected:
   static void SetUpTestSuite() {
     char tmpl[] = "/tmp/kiln-rt-XXXXXX";
     artifactPath = std::string(mkdtemp(tmpl)) + "/mnist.kiln";
-    mlir::DialectRegistry registry;
-    kiln::registerKilnDialects(registry);
-    mlir::MLIRContext ctx(registry);
     std::string error;
-    auto module = kiln::onnx::importModelFile(ctx, example("model.onnx"), error);
-    ASSERT_TRUE(module) << error;
-    mlir::PassManager pm(&ctx);
-    kiln::buildOptimizationPipeline(pm, 2);
-    ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
     kiln::ExportOptions eo;
     eo.targets = {"reference"};
     eo.pluginPaths = {KILN_REFERENCE_PLUGIN_DIR};
     std::string report;
-    ASSERT_TRUE(kiln::exportArtifact(*module, artifactPath, eo, report, error)) << error;
+    ASSERT_TRUE(kiln::test::compileExample(artifactPath, eo, report, error)) << error;
   }
   kiln::Runtime::Options options() {
     kiln::Runtime::Options o;

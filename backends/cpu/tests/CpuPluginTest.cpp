@@ -8,6 +8,7 @@
 // internal reference kernel, so every case here really runs on oneDNN.
 //
 //===----------------------------------------------------------------------===//
+#include "ExampleArtifact.h"
 #include "kiln/ir/KilnDialect.h"
 #include "kiln/onnx/OnnxImporter.h"
 #include "kiln/passes/ExportArtifact.h"
@@ -34,9 +35,7 @@ namespace {
 using namespace kiln::artifact;
 using Dims = std::vector<int64_t>;
 
-std::string example(const std::string &f) {
-  return std::string(KILN_SOURCE_DIR) + "/examples/mnist_cnn/" + f;
-}
+using kiln::test::example;
 
 kiln::Runtime::Options runtimeOptions() {
   ::setenv("KILN_CPU_STRICT", "1", 1);
@@ -85,19 +84,11 @@ protected:
   static std::string artifactPath, report;
   static void SetUpTestSuite() {
     artifactPath = tempDir() + "/mnist.kiln";
-    mlir::DialectRegistry registry;
-    kiln::registerKilnDialects(registry);
-    mlir::MLIRContext ctx(registry);
     std::string error;
-    auto module = kiln::onnx::importModelFile(ctx, example("model.onnx"), error);
-    ASSERT_TRUE(module) << error;
-    mlir::PassManager pm(&ctx);
-    kiln::buildOptimizationPipeline(pm, 2);
-    ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
     kiln::ExportOptions eo;
     eo.targets = {"cpu", "reference"};
     eo.pluginPaths = {KILN_CPU_PLUGIN_DIR, KILN_REFERENCE_PLUGIN_DIR};
-    ASSERT_TRUE(kiln::exportArtifact(*module, artifactPath, eo, report, error)) << error;
+    ASSERT_TRUE(kiln::test::compileExample(artifactPath, eo, report, error)) << error;
   }
 };
 std::string MnistOnCpu::artifactPath, MnistOnCpu::report;

@@ -30,6 +30,8 @@ public:
   Tensor() = default;
   static Tensor allocate(int32_t dtype, std::vector<int64_t> shape);
   static Tensor view(int32_t dtype, std::vector<int64_t> shape, void *data);
+  /// Takes ownership of `data`, which must come from malloc/aligned_alloc.
+  static Tensor adopt(int32_t dtype, std::vector<int64_t> shape, void *data);
 
   int32_t dtype() const { return dtype_; }
   const std::vector<int64_t> &shape() const { return shape_; }
