@@ -3,8 +3,9 @@
 # Idempotent: packages already present are not touched, and apt-get is not
 # called at all when nothing is missing. Uses sudo when not root.
 #
-#   scripts/setup.sh            build + test dependencies
-#   scripts/setup.sh --models   also the Python tools that regenerate models
+#   scripts/setup.sh            build + test dependencies (the tests generate
+#                               TorchScript archives and checkpoints with
+#                               Debian's PyTorch, so it is a test dependency)
 set -euo pipefail
 
 packages=(
@@ -12,11 +13,9 @@ packages=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools lld-19
   libdnnl-dev ocl-icd-opencl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libonnx-testdata
+  libonnx-testdata zlib1g-dev
+  python3-torch python3-torchvision python3-onnx python3-numpy
 )
-if [[ "${1:-}" == "--models" ]]; then
-  packages+=(python3-torch python3-torchvision python3-onnx python3-numpy)
-fi
 
 missing=()
 for p in "${packages[@]}"; do
