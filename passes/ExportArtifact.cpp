@@ -306,8 +306,14 @@ bool exportArtifact(ModuleOp module, const std::string &path, const ExportOption
   po.allowFallback = options.allowFallback;
   PartitionReport pr;
   auto weightData = [&](int32_t v) { return g.values[v].writeData; };
-  if (!g.nodes.empty() && !partitionGraph(g, plugins, weightData, po, pr, error))
+  if (!g.nodes.empty() && !partitionGraph(g, plugins, weightData, po, pr, error)) {
+    // Say where plugins were looked for: the usual fix is a plugin that
+    // serves the node (a kernel plugin for a custom op) on that path.
+    error += "; plugins searched in:";
+    for (auto &d : host.searchPath())
+      error += " " + d;
     return false;
+  }
   report = pr.format(g);
 
   artifact::Metadata meta;

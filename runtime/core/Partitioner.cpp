@@ -31,6 +31,23 @@ void computePartitionBoundaries(artifact::Graph &g) {
   }
 }
 
+/// The node's op for messages: a custom op by its domain and type
+/// ("custom com.example::ScaleShift"), which is what a kernel plugin claims.
+static std::string describeOp(const artifact::Node &node) {
+  if (node.op != "custom")
+    return node.op;
+  std::string domain, type;
+  for (const artifact::Attr &a : node.attrs) {
+    if (a.kind != artifact::Attr::String)
+      continue;
+    if (a.name == "domain")
+      domain = a.s;
+    else if (a.name == "op_type")
+      type = a.s;
+  }
+  return "custom op " + domain + "::" + type;
+}
+
 bool partitionGraph(artifact::Graph &g, const std::vector<Plugin *> &plugins,
                     const std::function<const void *(int32_t)> &weightData,
                     const PartitionOptions &options, PartitionReport &report, std::string &error) {
@@ -62,7 +79,7 @@ bool partitionGraph(artifact::Graph &g, const std::vector<Plugin *> &plugins,
   }
   for (size_t i = 0; i < n; ++i)
     if (owner[i] < 0) {
-      error = "node '" + g.nodes[i].name + "' (" + g.nodes[i].op + ") is not supported by " +
+      error = "node '" + g.nodes[i].name + "' (" + describeOp(g.nodes[i]) + ") is not supported by " +
               (options.allowFallback ? "any loaded plugin" : "plugin '" + plugins[0]->name() +
                                                                  "' and fallback is disabled") +
               " (" + notes[i] + ")";

@@ -14,6 +14,7 @@
 #include "kiln/passes/Passes.h"
 #include "kiln/runtime/Runtime.h"
 #include "kiln/onnx/OnnxProto.h"
+#include "mlir/Tools/Plugins/PassPlugin.h"
 #include "kiln/support/MappedFile.h"
 #include "kiln/support/Npy.h"
 
@@ -70,7 +71,9 @@ void usage(llvm::raw_ostream &os) {
      << "  -O0 | -O1 | -O2 | -O3    optimization level (default -O2)\n"
      << "  --print-ir               print the optimized IR to stdout\n"
      << "  --print-ir-after-all     print the IR after every pass (stderr)\n"
-     << "  --pass-pipeline=P        run pipeline P instead of the -O level\n\n"
+     << "  --pass-pipeline=P        run pipeline P instead of the -O level\n"
+     << "  --load-pass-plugin LIB   load an MLIR pass plugin (its passes can be named\n"
+     << "                           in --pass-pipeline)\n\n"
      << "run options:\n"
      << "  --input NAME=FILE        an input, FILE a .npy or an ONNX TensorProto .pb\n"
      << "                           (repeatable; a lone input may omit NAME=)\n"
@@ -182,6 +185,7 @@ int compile(int argc, char **argv) {
   bool printIR = false, printAfterAll = false, printReport = false;
   kiln::ExportOptions exportOptions;
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  std::vector<std::string> passPlugins;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> const char * { return i + 1 < argc ? argv[++i] : nullptr; };
@@ -252,6 +256,12 @@ int compile(int argc, char **argv) {
       printAfterAll = true;
     else if (a.rfind("--pass-pipeline=", 0) == 0)
       pipeline = a.substr(strlen("--pass-pipeline="));
+    else if (a == "--pass-pipeline" && i + 1 < argc)
+      pipeline = next();
+    else if (a == "--load-pass-plugin" && i + 1 < argc)
+      passPlugins.push_back(next());
+    else if (a.rfind("--load-pass-plugin=", 0) == 0)
+      passPlugins.push_back(a.substr(strlen("--load-pass-plugin=")));
     else if (a == "-h" || a == "--help") {
       usage(llvm::outs());
       return 0;
@@ -278,6 +288,18 @@ int compile(int argc, char **argv) {
   ctx.loadAllAvailableDialects();
   mlir::registerTransformsPasses();
   kiln::registerKilnPasses();
+  // Pass plugins register their passes (and pipelines) with MLIR's registry,
+  // so that --pass-pipeline can name them. They link kiln's shared IR library
+  // and so see kiln's ops by type.
+  for (const std::string &path : passPlugins) {
+    auto plugin = mlir::PassPlugin::load(path);
+    if (!plugin) {
+      llvm::errs() << "kiln compile: cannot load pass plugin " << path << ": "
+                   << llvm::toString(plugin.takeError()) << "\n";
+      return 1;
+    }
+    plugin->registerPassRegistryCallbacks();
+  }
 
   std::string error;
   auto module = kiln::onnx::importModelFile(ctx, input, error);
@@ -301,6 +323,11 @@ int compile(int argc, char **argv) {
                         [](Pass *, Operation *) { return true; });
   }
   if (!pipeline.empty()) {
+    // Accept mlir-opt's spelling with the module anchor as well as the bare
+    // list of passes: the pass manager here already runs on the module.
+    StringRef text = StringRef(pipeline).trim();
+    if (text.consume_front("builtin.module(") && text.consume_back(")"))
+      pipeline = text.str();
     if (failed(parsePassPipeline(pipeline, pm, llvm::errs()))) {
       llvm::errs() << "kiln compile: invalid --pass-pipeline '" << pipeline << "'\n";
       return 2;
