@@ -461,8 +461,9 @@ void PickleReader::checkExtent(const TensorInfo &t, const std::string &fn) {
     return;
   unsigned __int128 endBytes =
       ((unsigned __int128)(uint64_t)t.storageOffset + last + 1) * item;
+  uint64_t storageElems = s->hasView ? s->viewSize : s->numel;
   unsigned __int128 storageBytes =
-      (unsigned __int128)s->numel * (s->untyped ? 1 : dtypeSize(s->dtype));
+      (unsigned __int128)storageElems * (s->untyped ? 1 : dtypeSize(s->dtype));
   if (endBytes > storageBytes)
     fail(fn + ": tensor (offset " + std::to_string(t.storageOffset) +
          ", sizes/strides) reaches past the end of storage '" + s->key +

@@ -111,7 +111,7 @@ Operation *Impl::createOp(StringRef name, ValueRange operands, ArrayRef<NamedAtt
 Value Impl::constant(RankedTensorType type, Attribute value) {
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPointToStart(entry);
-  return b.create<ConstantOp>(loc(), type, cast<ElementsAttr>(value));
+  return b.create<ConstantOp>(loc(), type, llvm::cast<ElementsAttr>(value));
 }
 
 Value Impl::scalarConst(Type elt, double v, ArrayRef<int64_t> shape) {

@@ -66,7 +66,9 @@ struct StorageInfo {
   std::string location;   ///< "cpu", "cuda:0", ...
   uint64_t numel = 0;     ///< elements of the whole storage (bytes if untyped)
   bool untyped = false;   ///< torch.UntypedStorage (dtype comes from the tensor)
-  /// Legacy view_metadata (view_key, offset, size) in elements, if present.
+  /// Legacy view_metadata (view_key, offset, size) in elements, if present:
+  /// tensors index the view [viewOffset, viewOffset + viewSize) of the root
+  /// storage `key` (numel is the root's size).
   bool hasView = false;
   std::string viewKey;
   uint64_t viewOffset = 0, viewSize = 0;
