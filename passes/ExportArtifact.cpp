@@ -1,5 +1,6 @@
 //===- ExportArtifact.cpp - kiln IR to a .kiln artifact -------------------===//
 #include "kiln/passes/ExportArtifact.h"
+#include "PassUtils.h"
 #include "kiln/ir/ConstantUtils.h"
 #include "kiln/ir/KilnDialect.h"
 #include "kiln/runtime/Artifact.h"
@@ -21,67 +22,6 @@ using namespace mlir;
 
 namespace kiln {
 namespace {
-
-int32_t dtypeOf(Type t) {
-  if (t.isF32()) return 1;
-  if (t.isF64()) return 11;
-  if (t.isF16()) return 10;
-  if (t.isBF16()) return 16;
-  if (t.isInteger(1)) return 9;
-  if (auto i = dyn_cast<IntegerType>(t)) {
-    bool u = i.isUnsigned();
-    switch (i.getWidth()) {
-    case 8: return u ? 2 : 3;
-    case 16: return u ? 4 : 5;
-    case 32: return u ? 12 : 6;
-    case 64: return u ? 13 : 7;
-    }
-  }
-  return 0;
-}
-
-/// Row-major little-endian bytes of a constant (bool: one byte each).
-bool constantBytes(ElementsAttr attr, std::string &out) {
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = res.getRawHandle().getBlob();
-    if (!blob)
-      return false;
-    ArrayRef<char> d = blob->getData();
-    out.assign(d.data(), d.size());
-    return true;
-  }
-  auto dense = dyn_cast<DenseElementsAttr>(attr);
-  if (!dense)
-    return false;
-  Type elt = dense.getElementType();
-  if (!dense.isSplat() && !elt.isInteger(1)) {
-    ArrayRef<char> raw = dense.getRawData();
-    out.assign(raw.data(), raw.size());
-    return true;
-  }
-  auto c = readConstant(attr, INT64_MAX);
-  if (!c)
-    return false;
-  size_t width = elt.isInteger(1) ? 1 : elt.getIntOrFloatBitWidth() / 8;
-  out.assign(size_t(c->size()) * width, '\0');
-  auto type = RankedTensorType::get({c->size()}, elt);
-  // Re-encode through a non-splat dense attribute of the element type.
-  if (elt.isInteger(1)) {
-    for (int64_t k = 0; k < c->size(); ++k)
-      out[k] = char(c->i[k] != 0);
-    return true;
-  }
-  DenseElementsAttr flat = makeConstant(type, *c);
-  if (flat.isSplat()) { // a splat stores one element: repeat it
-    ArrayRef<char> raw = flat.getRawData();
-    for (int64_t k = 0; k < c->size(); ++k)
-      std::memcpy(&out[k * width], raw.data(), width);
-  } else {
-    ArrayRef<char> raw = flat.getRawData();
-    out.assign(raw.data(), raw.size());
-  }
-  return true;
-}
 
 bool convertAttr(NamedAttribute na, artifact::Attr &a, std::string &error) {
   a.name = na.getName().str();

@@ -17,15 +17,34 @@ void registerKilnDialects(DialectRegistry &registry) {
 }
 
 void buildOptimizationPipeline(OpPassManager &pm, int level) {
-  OpPassManager &fn = pm.nest<func::FuncOp>();
-  fn.addPass(createShapeInferencePass());
+  buildOptimizationPipeline(pm, level, PipelineOptions());
+}
+
+void buildOptimizationPipeline(OpPassManager &pm, int level, const PipelineOptions &options) {
+  auto enabled = [&](std::unique_ptr<Pass> p) -> std::unique_ptr<Pass> {
+    if (options.disabled.count(p->getArgument().str()) || options.disabled.count(p->getName().str()))
+      return nullptr;
+    return p;
+  };
+  auto addFn = [&](std::unique_ptr<Pass> p) {
+    if ((p = enabled(std::move(p))))
+      pm.nest<func::FuncOp>().addPass(std::move(p));
+  };
+  addFn(createShapeInferencePass());
   if (level <= 0)
     return;
-  fn.addPass(createCanonicalizerPass());
-  fn.addPass(createCSEPass());
-  fn.addPass(createFoldBatchNormPass());
-  fn.addPass(createShapeInferencePass());
-  fn.addPass(createCanonicalizerPass());
+  if (auto p = enabled(createFreezePass(options.keepOverridable)))
+    pm.addPass(std::move(p));
+  addFn(createCanonicalizerPass());
+  addFn(createCSEPass());
+  addFn(createSimplifyPass());
+  addFn(createShapeInferencePass());
+  if (level >= 2) {
+    addFn(createConstantFoldPass());
+    addFn(createShapeInferencePass());
+    addFn(createSimplifyPass());
+  }
+  addFn(createCanonicalizerPass());
 }
 
 void registerKilnPasses() {
@@ -35,6 +54,9 @@ void registerKilnPasses() {
   done = true;
   registerPass([] { return createShapeInferencePass(); });
   registerPass([] { return createFoldBatchNormPass(); });
+  registerPass([] { return createFreezePass(); });
+  registerPass([] { return createConstantFoldPass(); });
+  registerPass([] { return createSimplifyPass(); });
   for (int level = 0; level <= 3; ++level) {
     static const char *names[] = {"kiln-O0", "kiln-O1", "kiln-O2", "kiln-O3"};
     PassPipelineRegistration<>(names[level], "kiln's optimization pipeline at this level",

@@ -4,12 +4,12 @@
 // W' = W * s per output channel; b' = (b - mean) * s + bias
 // CHECK-LABEL: func @folds
 // CHECK-NOT: kiln.batch_norm
-// CHECK: %[[W:.*]] = kiln.constant dense_resource<folded_weight> : tensor<2x1x1x1xf32>
-// CHECK: %[[B:.*]] = kiln.constant dense_resource<folded_bias> : tensor<2xf32>
+// CHECK: %[[W:.*]] = kiln.constant dense_resource<frozen_weight> : tensor<2x1x1x1xf32>
+// CHECK: %[[B:.*]] = kiln.constant dense_resource<frozen_bias> : tensor<2xf32>
 // CHECK: %[[C:.*]] = kiln.conv %arg0, %[[W]], %[[B]] {{.*}} -> tensor<1x2x3x3xf32>
 // CHECK: return %[[C]]
-// CHECK: folded_weight: "0x{{[0-9A-F]*}}0000803F00004040"
-// CHECK: folded_bias: "0x{{[0-9A-F]*}}0000803F0000C040"
+// CHECK: frozen_weight: "0x{{[0-9A-F]*}}0000803F00004040"
+// CHECK: frozen_bias: "0x{{[0-9A-F]*}}0000803F0000C040"
 func.func @folds(%x: tensor<1x1x3x3xf32>) -> tensor<1x2x3x3xf32> {
   %w = kiln.constant dense<[[[[1.0]]], [[[1.0]]]]> : tensor<2x1x1x1xf32>
   %b = kiln.constant dense<[1.0, 2.0]> : tensor<2xf32>
