@@ -19,6 +19,7 @@
 // No exception crosses the C boundary.
 //
 //===----------------------------------------------------------------------===//
+#include "CpuProfile.h"
 #include "kernels/Kernels.h"
 #include "kiln/kiln_plugin.h"
 
@@ -243,6 +244,7 @@ struct Reordered {
 
 struct NodeInfo {
   Kind kind = Kind::None;
+  int32_t graphNode = -1; // index in the kiln_graph (profiling)
   std::string op, name;
   ref::Attrs attrs;
   std::vector<int32_t> inputs, outputs;
@@ -295,6 +297,7 @@ struct Executable {
   std::map<Dims, std::unique_ptr<Plan>> plans;
   kiln_executable_stats last{};
   uint64_t refFallbacks = 0;
+  kiln::cpu::Profiler profiler; // ABI 1.2 executable_profile
 };
 
 // --- query ------------------------------------------------------------------------
@@ -922,6 +925,7 @@ kiln_status compileImpl(kiln_plugin p, const kiln_graph *g, const kiln_partition
     ni->kind = kindOf(n.op);
     ni->op = n.op;
     ni->name = n.name ? n.name : "";
+    ni->graphNode = id;
     convertAttrs(n, ni->attrs);
     ni->inputs.assign(n.inputs, n.inputs + n.num_inputs);
     ni->outputs.assign(n.outputs, n.outputs + n.num_outputs);
@@ -1093,9 +1097,13 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
     ptr[v] = b.data;
   }
 
+  const bool profiling = exec.profiler.on();
   for (const Step &st : plan->steps) {
     NodeInfo &ni = *exec.nodes[st.node];
     int32_t w = st.writes[0];
+    kiln::cpu::Profiler::Clock::time_point started;
+    if (profiling)
+      started = kiln::cpu::Profiler::Clock::now();
     switch (st.mode) {
     case Mode::View:
       ptr[w] = ptr[st.src];
@@ -1140,6 +1148,15 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       break;
     }
     }
+    if (profiling) {
+      strm.wait();
+      std::string kernel = st.mode == Mode::Dnnl ? kiln::cpu::onednnKernel(st.prim)
+                           : st.mode == Mode::Ref ? "reference"
+                           : st.mode == Mode::View ? "view" : "copy";
+      if (ni.hasPost)
+        kernel += "+post";
+      exec.profiler.record(ni.graphNode, kernel, started);
+    }
   }
   strm.wait();
   return KILN_OK;
@@ -1175,6 +1192,18 @@ kiln_status executableStats(kiln_plugin p, kiln_executable e, kiln_executable_st
   }
 }
 
+kiln_status executableProfile(kiln_plugin p, kiln_executable e, int32_t mode,
+                              const kiln_profile_entry **entries, int32_t *count) {
+  try {
+    if (!reinterpret_cast<Executable *>(e)->profiler.control(mode, entries, count))
+      return fail(p, KILN_ERROR_INVALID_ARGUMENT, "executable_profile: unknown mode " + std::to_string(mode) +
+                                                      " or no place for the entries");
+    return KILN_OK;
+  } catch (const std::exception &err) {
+    return fail(p, KILN_ERROR_INTERNAL, err.what());
+  }
+}
+
 kiln_plugin_api makeApi() {
   kiln_plugin_api api{};
   api.struct_size = sizeof(kiln_plugin_api);
@@ -1193,6 +1222,7 @@ kiln_plugin_api makeApi() {
   api.executable_destroy = executableDestroy;
   api.execute = execute;
   api.executable_stats = executableStats;
+  api.executable_profile = executableProfile;
   return api;
 }
 

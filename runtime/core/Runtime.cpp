@@ -3,6 +3,7 @@
 #include "kiln/runtime/CGraph.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -73,6 +74,8 @@ struct Model::Impl {
   std::vector<Plugin *> plugins;       // per partition
   std::vector<kiln_executable> execs;  // per partition
   std::vector<int32_t> lastUse;        // per value: last partition reading it
+  bool profiling = false;              // setProfiling: time each partition
+  std::vector<uint64_t> partCalls, partNs;
   ~Impl() {
     for (size_t i = 0; i < execs.size(); ++i)
       if (execs[i])
@@ -123,6 +126,68 @@ std::vector<Model::PartitionMemory> Model::memoryReport() const {
       m.plansCached = st.plans_cached;
     }
     out.push_back(m);
+  }
+  return out;
+}
+
+static bool hasProfile(const kiln_plugin_api &api) {
+  return KILN_HAS_FIELD(&api, kiln_plugin_api, executable_profile) && api.executable_profile;
+}
+
+size_t Model::setProfiling(bool on) const {
+  auto &impl = *impl_;
+  impl.profiling = on;
+  if (on || impl.partCalls.size() != impl.execs.size()) {
+    impl.partCalls.assign(impl.execs.size(), 0);
+    impl.partNs.assign(impl.execs.size(), 0);
+  }
+  size_t n = 0;
+  for (size_t p = 0; p < impl.execs.size(); ++p) {
+    const kiln_plugin_api &api = impl.plugins[p]->api();
+    if (hasProfile(api) &&
+        api.executable_profile(impl.plugins[p]->instance(), impl.execs[p],
+                               on ? KILN_PROFILE_ON : KILN_PROFILE_OFF, nullptr, nullptr) == KILN_OK &&
+        on)
+      ++n;
+  }
+  return n;
+}
+
+std::vector<Model::NodeTime> Model::profile() const {
+  auto &impl = *impl_;
+  const artifact::Graph &g = artifact_->graph();
+  std::vector<NodeTime> out;
+  for (size_t p = 0; p < impl.execs.size(); ++p) {
+    Plugin *plugin = impl.plugins[p];
+    const kiln_plugin_api &api = plugin->api();
+    const kiln_profile_entry *entries = nullptr;
+    int32_t count = 0;
+    if (hasProfile(api) &&
+        api.executable_profile(plugin->instance(), impl.execs[p], KILN_PROFILE_READ, &entries,
+                               &count) == KILN_OK &&
+        entries)
+      for (int32_t i = 0; i < count; ++i) {
+        const kiln_profile_entry &e = entries[i];
+        NodeTime t;
+        t.partition = int32_t(p);
+        t.plugin = plugin->name();
+        t.node = e.node >= 0 && size_t(e.node) < g.nodes.size() ? e.node : -1;
+        if (t.node >= 0) {
+          t.op = g.nodes[size_t(t.node)].op;
+          t.name = g.nodes[size_t(t.node)].name;
+        }
+        t.kernel = e.kernel ? e.kernel : "";
+        t.calls = e.calls;
+        t.totalMs = double(e.total_ns) / 1e6;
+        out.push_back(std::move(t));
+      }
+    NodeTime whole;
+    whole.partition = int32_t(p);
+    whole.plugin = plugin->name();
+    whole.kernel = "(partition)";
+    whole.calls = p < impl.partCalls.size() ? impl.partCalls[p] : 0;
+    whole.totalMs = p < impl.partNs.size() ? double(impl.partNs[p]) / 1e6 : 0;
+    out.push_back(std::move(whole));
   }
   return out;
 }
@@ -317,11 +382,18 @@ bool Session::run(const std::map<std::string, Tensor> &inputs, std::vector<Tenso
                 {sizeof(kiln_tensor_desc), v.dtype, int32_t(v.shape.size()), outShapes[i].data()}};
     }
     kiln_allocator allocator{sizeof(kiln_allocator), &alloc, &OutputAllocator::allocate};
+    auto started = std::chrono::steady_clock::now();
     kiln_status st = api.execute(plugin->instance(), impl.execs[p], in.data(), int32_t(in.size()),
                                  out.data(), int32_t(out.size()), &allocator, nullptr);
     if (st == KILN_OK && KILN_HAS_FIELD(&api, kiln_plugin_api, stream_synchronize) &&
         api.stream_synchronize)
       st = api.stream_synchronize(plugin->instance(), nullptr);
+    if (impl.profiling && p < impl.partNs.size()) {
+      impl.partNs[p] += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::steady_clock::now() - started)
+                                     .count());
+      ++impl.partCalls[p];
+    }
     if (st != KILN_OK) {
       error = "plugin '" + plugin->name() + "' failed to run partition " + std::to_string(p) +
               ": " + plugin->lastError();

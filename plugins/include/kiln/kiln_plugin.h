@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define KILN_PLUGIN_ABI_MAJOR 1u
-#define KILN_PLUGIN_ABI_MINOR 1u
+#define KILN_PLUGIN_ABI_MINOR 2u
 #define KILN_PLUGIN_ENTRY_SYMBOL "kiln_plugin_get"
 
 /* True when a struct filled by the other side contains `field`. */
@@ -206,6 +206,25 @@ typedef struct kiln_executable_stats {
   uint64_t plans_cached;       /* distinct input shapes planned so far */
 } kiln_executable_stats;
 
+/* ABI 1.2: per-node timing of an executable (`kiln bench --per-op`). One
+   entry per node, or per piece of work that belongs to no node (node = -1,
+   e.g. a layout conversion between two nodes). Times are wall-clock
+   nanoseconds summed over the runs since profiling was switched on. */
+typedef struct kiln_profile_entry {
+  size_t struct_size;
+  int32_t node;       /* graph node index, or -1 */
+  const char *kernel; /* what ran it, e.g. "onednn:jit:avx2", "reference",
+                         "reorder"; plugin-owned */
+  uint64_t calls;     /* times it ran */
+  uint64_t total_ns;
+} kiln_profile_entry;
+
+typedef enum kiln_profile_mode {
+  KILN_PROFILE_OFF = 0,  /* stop timing (the default) */
+  KILN_PROFILE_ON = 1,   /* clear the entries and time every run from now on */
+  KILN_PROFILE_READ = 2  /* return the entries */
+} kiln_profile_mode;
+
 typedef struct kiln_plugin_api {
   size_t struct_size;
   uint32_t abi_major;
@@ -266,6 +285,15 @@ typedef struct kiln_plugin_api {
      Optional: memory statistics of an executable (NULL: not reported). */
   kiln_status (*executable_stats)(kiln_plugin plugin, kiln_executable executable,
                                   kiln_executable_stats *stats);
+
+  /* --- ABI 1.2 ------------------------------------------------------------
+     Optional: per-node timing (NULL: not supported). `mode` is a
+     kiln_profile_mode; for KILN_PROFILE_READ, *entries (plugin-owned, valid
+     until the next call on the executable) and *count receive the entries,
+     and the other modes may pass NULL for both. Timing may add a little
+     overhead to every run while it is on. */
+  kiln_status (*executable_profile)(kiln_plugin plugin, kiln_executable executable, int32_t mode,
+                                    const kiln_profile_entry **entries, int32_t *count);
 } kiln_plugin_api;
 
 typedef const kiln_plugin_api *(*kiln_plugin_get_fn)(uint32_t host_abi_major,

@@ -104,6 +104,25 @@ public:
   };
   std::vector<PartitionMemory> memoryReport() const;
 
+  /// Per-node timing (`kiln bench --per-op`). setProfiling(true) clears the
+  /// timings and times every later run: nodes inside partitions whose plugin
+  /// implements ABI 1.2 executable_profile, and every partition as a whole.
+  /// Returns how many partitions time their nodes.
+  size_t setProfiling(bool on) const;
+  struct NodeTime {
+    int32_t partition = -1;
+    std::string plugin;
+    int32_t node = -1;   // graph node; -1: work of no node, or a whole partition
+    std::string op, name; // the node's, empty for node -1
+    std::string kernel;  // the plugin's word for what ran it; "(partition)"
+                         // for a partition's total wall time
+    uint64_t calls = 0;
+    double totalMs = 0;
+  };
+  /// The timings since setProfiling(true): per partition, its node entries
+  /// (if the plugin profiles) followed by one "(partition)" entry.
+  std::vector<NodeTime> profile() const;
+
 private:
   friend class Runtime;
   friend class Session;
