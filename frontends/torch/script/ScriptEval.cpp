@@ -937,6 +937,10 @@ Val Impl::call(const Expr &e, Frame &f) {
       fail(site, "method " + callee.s + "() on " + self.kindName() + " is not supported");
     }
   }
+  if (callee.kind == Expr::Kind::Name && !f.env.count(callee.s) && !functions.count(callee.s)) {
+    evalArgs(0);
+    return callBuiltin(callee.s, std::move(pos), kw, site);
+  }
   Val fn = eval(callee, f);
   evalArgs(0);
   cur = site;

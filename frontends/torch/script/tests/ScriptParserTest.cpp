@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 using namespace kiln::torch::script;
 
 namespace {
@@ -182,7 +184,7 @@ TEST(ScriptParser, AbsurdNestingIsRefused) {
   ParseLimits small;
   small.maxBracketDepth = 3;
   EXPECT_NO_THROW(parse("def f() -> int:\n  return ((1))\n", small));
-  EXPECT_EQ(parseError("def f() -> int:\n  return (((1)))\n", small),
+  EXPECT_EQ(parseError("def f() -> int:\n  return ((((1))))\n", small),
             "code/__torch__/m.py:2: brackets nested deeper than 3");
 }
 
