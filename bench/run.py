@@ -356,7 +356,7 @@ def main():
         f"runs, then 5 timed runs (first repetition) or up to {a.iterations} (about "
         f"{a.budget_ms / 1000:g} s of work) per process; medians and p90 of the pooled runs, ms. Ratios are of medians (below 1: kiln "
         "is faster); kiln/PT uses the faster PyTorch column. Load: kiln `Runtime::load` of the "
-        "compiled artifact, ORT session creation, PyTorch `torch.jit.load` of the frozen module. "
+        "compiled artifact, ORT session creation, PyTorch `torch.jit.load` of the frozen module plus `optimize_for_inference`. "
         "Peak RSS is each runner process's VmHWM (Node and Python add their own interpreters). "
         "kiln's outputs matched PyTorch's (rtol 1e-3, atol 1e-4) in every process before timing.",
     ]
