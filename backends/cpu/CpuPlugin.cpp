@@ -123,7 +123,7 @@ bool convertAttrs(const kiln_node &n, ref::Attrs &attrs) {
 // --- op classes ------------------------------------------------------------------
 
 enum class Kind { None, Conv, Gemm, Linear, MatMul, Pool, GlobalPool, BatchNorm, Eltwise, Binary,
-                  Softmax, View, Concat, Fused };
+                  Softmax, View, Concat };
 
 Kind kindOf(const std::string &op) {
   static const std::map<std::string, Kind> kinds = {
@@ -138,10 +138,7 @@ Kind kindOf(const std::string &op) {
       {"sub", Kind::Binary}, {"mul", Kind::Binary}, {"div", Kind::Binary}, {"min", Kind::Binary},
       {"max", Kind::Binary}, {"softmax", Kind::Softmax}, {"log_softmax", Kind::Softmax},
       {"flatten", Kind::View}, {"reshape", Kind::View}, {"identity", Kind::View},
-      {"dropout", Kind::View}, {"concat", Kind::Concat},
-      // kiln's fused ops (FusedOps.inc)
-      {"fused_conv", Kind::Conv}, {"fused_matmul", Kind::Fused}, {"layer_norm", Kind::Fused},
-      {"rms_norm", Kind::Fused}, {"attention", Kind::Fused}};
+      {"dropout", Kind::View}, {"concat", Kind::Concat}};
   auto it = kinds.find(op);
   return it == kinds.end() ? Kind::None : it->second;
 }
@@ -331,8 +328,6 @@ bool isStatic(const Dims &s) {
 }
 int32_t input(const kiln_node &n, int i) { return i < n.num_inputs ? n.inputs[i] : -1; }
 
-#include "FusedOps.inc"
-
 /// Can this plugin run node `n` exactly? (f32 only; shapes may be partly dynamic.)
 bool canRun(const kiln_graph *g, const kiln_node &n) {
   if (!n.op)
@@ -353,12 +348,9 @@ bool canRun(const kiln_graph *g, const kiln_node &n) {
   };
   switch (kind) {
   case Kind::Conv: {
-    if (n.num_inputs < 2 || n.num_inputs > (op == "fused_conv" ? 4 : 3) || !allF32(0, 2) ||
-        rank(0) != 4 || rank(1) != 4)
+    if (n.num_inputs < 2 || n.num_inputs > 3 || !allF32(0, 2) || rank(0) != 4 || rank(1) != 4)
       return false;
     if (input(n, 2) >= 0 && (!isF32(g, n.inputs[2]) || rank(2) != 1))
-      return false;
-    if (op == "fused_conv" && !canRunFused(g, n, attrs))
       return false;
     return attrs.getInt("group", 1) >= 1;
   }
@@ -433,8 +425,6 @@ bool canRun(const kiln_graph *g, const kiln_node &n) {
     return n.num_inputs == 1;
   case Kind::Concat:
     return n.num_inputs >= 1 && allF32(0, n.num_inputs) && rank(0) >= 1 && rank(0) <= 12;
-  case Kind::Fused:
-    return canRunFused(g, n, attrs);
   default:
     return false;
   }
@@ -710,8 +700,6 @@ private:
 
   /// The argument for an input that may be a constant: constants go to
   /// `want` (reordered once), run-time values stay plain.
-#include "FusedPlan.inc"
-
   Arg weightArg(NodeInfo &ni, int key, int32_t v, const memory::desc &plain, const memory::desc &want) {
     if (exec.constants[v].data)
       return Arg{key, -1, reorderedConstant(exec, ni, strm, exec.constants[v].data, plain, want), want};
@@ -742,11 +730,11 @@ private:
                        : dnnl::convolution_forward::desc(pk, algorithm::convolution_direct, src, wAsk,
                                                           dst, win.s, win.d, win.pb, win.pe);
       dnnl::primitive_attr attr;
-      dnnl::post_ops po;
-      appendFusedConvPostOps(po, ni, outShape); // fused_conv: residual, activation
-      if (ni.hasPost)
+      if (ni.hasPost) {
+        dnnl::post_ops po;
         po.append_eltwise(1.f, ni.post.alg, ni.post.alpha, ni.post.beta);
-      attr.set_post_ops(po);
+        attr.set_post_ops(po);
+      }
       dnnl::convolution_forward::primitive_desc pd(d, attr, eng);
       step.prim = dnnl::convolution_forward(pd);
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], pd.src_desc()));
@@ -754,13 +742,8 @@ private:
       if (hasBias)
         step.args.push_back(weightArg(ni, DNNL_ARG_BIAS, ni.inputs[2], bias, bias));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
-      if (ni.op == "fused_conv" && ni.inputs.size() > 3 && ni.inputs[3] >= 0)
-        step.args.push_back(valueArg(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, ni.inputs[3],
-                                     plainMd(outShape)));
       return true;
     }
-    case Kind::Fused:
-      return makeFused(ni, in, outShape, out, step);
     case Kind::Gemm: {
       bool ta = ni.attrs.getInt("transA", 0), tb = ni.attrs.getInt("transB", 0);
       float alpha = float(ni.attrs.getFloat("alpha", 1.0));
