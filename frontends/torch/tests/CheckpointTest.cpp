@@ -89,18 +89,26 @@ TEST(TorchCheckpoint, EveryTensorMatchesPyTorchBitForBit) {
   for (const Row &r : rows)
     if (endsWith(r.file, ".pt"))
       byFile[r.file].push_back(&r);
-  ASSERT_GE(byFile.size(), 11u);
+  ASSERT_GE(byFile.size(), 13u);
   size_t checked = 0, viewed = 0;
   for (const auto &kv : byFile) {
     std::string path = std::string(dataDir()) + "/" + kv.first;
     std::string error;
     auto ck = Checkpoint::open(path, &error);
     ASSERT_TRUE(ck) << error;
-    EXPECT_EQ(ck->tensors().size(), kv.second.size()) << kv.first;
     bool legacy = kv.first.find("_legacy") != std::string::npos;
-    EXPECT_EQ(ck->format(),
-              legacy ? Checkpoint::Format::Legacy : Checkpoint::Format::Zip)
-        << kv.first;
+    bool ts = kv.first.rfind("ts_", 0) == 0;
+    if (ts) {
+      // TorchScript: the manifest holds the module's state_dict; the
+      // archive may hold more tensors (constants, tensor attributes).
+      EXPECT_EQ(ck->format(), Checkpoint::Format::TorchScript) << kv.first;
+      EXPECT_GE(ck->tensors().size(), kv.second.size()) << kv.first;
+    } else {
+      EXPECT_EQ(ck->tensors().size(), kv.second.size()) << kv.first;
+      EXPECT_EQ(ck->format(),
+                legacy ? Checkpoint::Format::Legacy : Checkpoint::Format::Zip)
+          << kv.first;
+    }
     for (const Row *r : kv.second) {
       const CheckpointTensor *t = ck->find(r->key);
       ASSERT_TRUE(t) << kv.first << ": no tensor '" << r->key << "'";
@@ -296,6 +304,31 @@ TEST(TorchCheckpoint, EveryByteFlipOfRealFilesFailsCleanly) {
     }
     EXPECT_GT(opened, 0u) << name << ": flips inside tensor data still open";
   }
+}
+
+TEST(TorchCheckpoint, TorchScriptArchivesStayInert) {
+  LOAD_MANIFEST_OR_SKIP(rows);
+  std::string error;
+  auto ck = Checkpoint::open(std::string(dataDir()) + "/ts_scripted.pt", &error);
+  ASSERT_TRUE(ck) << error;
+  const PickleValue *root = ck->root();
+  ASSERT_EQ(root->kind, PickleKind::Object);
+  EXPECT_EQ(root->str.rfind("__torch__.", 0), 0u) << root->str;
+  ASSERT_TRUE(root->state && root->state->isDict());
+  const PickleValue *fc = root->state->get("fc");
+  ASSERT_TRUE(fc && fc->kind == PickleKind::Object);
+  EXPECT_NE(fc->str.find("Linear"), std::string::npos) << fc->str;
+  // The transposed buffer views the base buffer's storage.
+  const CheckpointTensor *b = ck->find("base"), *t = ck->find("base_t");
+  ASSERT_TRUE(b && t);
+  EXPECT_EQ(b->value->tensor->storage, t->value->tensor->storage);
+  EXPECT_FALSE(t->contiguous);
+  EXPECT_TRUE(ck->constants() && ck->constants()->kind == PickleKind::Tuple);
+  // torch.load(weights_only=True) semantics refuse TorchScript archives.
+  CheckpointOptions strict;
+  strict.allowTorchScript = false;
+  EXPECT_FALSE(Checkpoint::open(std::string(dataDir()) + "/ts_scripted.pt", &error, strict));
+  EXPECT_NE(error.find("TorchScript archive"), std::string::npos) << error;
 }
 
 } // namespace

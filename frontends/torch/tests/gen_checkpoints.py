@@ -10,6 +10,7 @@ Files (all small, random contents with a fixed seed):
   dtypes.pt / dtypes_legacy.pt              every dtype torch.save writes with a storage class
   views.pt / views_legacy.pt                views sharing one storage (transpose, slices,
                                             expand with stride 0, narrow), Parameters, 0-d, empty
+  ts_scripted.pt / ts_traced.pt             TorchScript archives (manifest: their state_dict)
   big_state.pt                              > 1000 entries (SETITEMS batches, LONG_BINPUT memo)
   v2_style.pt                               PyTorch-2.x records 1.13 does not write: byteorder,
                                             .data/serialization_id, .format_version,
@@ -164,6 +165,31 @@ save_both("views", views)
 big = OrderedDict(("layer%04d.w" % i, torch.full((2,), float(i))) for i in range(1100))
 torch.save(big, p("big_state.pt"))
 record("big_state.pt", torch.load(p("big_state.pt")))
+
+# --- TorchScript archives (read in TorchScript mode: modules stay inert) -------------
+class TsNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 4)
+        self.blocks = nn.ModuleList([nn.Linear(4, 4), nn.Linear(4, 4)])
+        base = torch.arange(24, dtype=torch.float32).reshape(4, 6)
+        self.register_buffer("base", base)
+        self.register_buffer("base_t", base.t())
+        self.register_buffer("steps", torch.tensor([3], dtype=torch.int64))
+        self.half_w = nn.Parameter(torch.randn(3).half(), requires_grad=False)
+
+    def forward(self, x):
+        y = self.fc(x)
+        for b in self.blocks:
+            y = torch.relu(b(y))
+        return y
+
+
+ts = TsNet().eval()
+torch.jit.save(torch.jit.script(ts), p("ts_scripted.pt"))
+record("ts_scripted.pt", dict(torch.jit.load(p("ts_scripted.pt")).state_dict()))
+torch.jit.save(torch.jit.trace(ts, torch.randn(2, 6)), p("ts_traced.pt"))
+record("ts_traced.pt", dict(torch.jit.load(p("ts_traced.pt")).state_dict()))
 
 # --- PyTorch 2.x-style archive written by hand -----------------------------------------
 
