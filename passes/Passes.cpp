@@ -43,6 +43,7 @@ void buildOptimizationPipeline(OpPassManager &pm, int level, const PipelineOptio
     addFn(createConstantFoldPass());
     addFn(createShapeInferencePass());
     addFn(createSimplifyPass());
+    addFn(createFusionPass(level));
   }
   addFn(createCanonicalizerPass());
 }
@@ -57,6 +58,7 @@ void registerKilnPasses() {
   registerPass([] { return createFreezePass(); });
   registerPass([] { return createConstantFoldPass(); });
   registerPass([] { return createSimplifyPass(); });
+  registerPass([] { return createFusionPass(); });
   for (int level = 0; level <= 3; ++level) {
     static const char *names[] = {"kiln-O0", "kiln-O1", "kiln-O2", "kiln-O3"};
     PassPipelineRegistration<>(names[level], "kiln's optimization pipeline at this level",

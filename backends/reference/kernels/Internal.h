@@ -293,6 +293,7 @@ void registerElementwise(Registry &);
 void registerReductions(Registry &);
 void registerMovement(Registry &);
 void registerNN(Registry &);
+void registerFused(Registry &); // Fused.cpp: ops the optimizer makes
 
 /// Checks the input's element type.
 Status requireFloat(const OpCtx &c, size_t i, const char *what = "input");

@@ -163,6 +163,7 @@ const Registry &registry() {
     registerReductions(reg);
     registerMovement(reg);
     registerNN(reg);
+    registerFused(reg);
     return reg;
   }();
   return r;

@@ -594,6 +594,9 @@ class Kiln_GlobalPoolOp<string mnemonic> : Kiln_Op<mnemonic, [SameOperandsAndRes
 def Kiln_GlobalAveragePoolOp : Kiln_GlobalPoolOp<"global_average_pool"> { let summary = "mean over spatial dims, kept as 1"; }
 def Kiln_GlobalMaxPoolOp : Kiln_GlobalPoolOp<"global_max_pool"> { let summary = "max over spatial dims, kept as 1"; }
 
+// Fused ops, made by the fusion pass (passes/Fusion.cpp).
+include "kiln/ir/KilnFusedOps.td"
+
 //===----------------------------------------------------------------------===//
 // Custom (non-ONNX-standard) ops
 //===----------------------------------------------------------------------===//

@@ -43,6 +43,10 @@ std::unique_ptr<mlir::Pass> createConstantFoldPass();
 std::unique_ptr<mlir::Pass> createSimplifyPass();
 void populateSimplifyPatterns(mlir::RewritePatternSet &patterns);
 
+/// `kiln-fuse{level=N}`: op chains into fused ops (Fusion.cpp); level 2
+/// activations, biases and GELU, level 3 also residuals, norms, attention.
+std::unique_ptr<mlir::Pass> createFusionPass(int level = 3);
+
 /// Registers the kiln dialect and the dialects kiln IR uses (func).
 void registerKilnDialects(mlir::DialectRegistry &registry);
 
