@@ -2,7 +2,12 @@
 //
 // First cut of kiln's CPU backend on oneDNN 2.6: conv, matrix products,
 // pooling, batch norm, eltwise, binary, softmax, concat and zero-cost views
-// (f32), with plain row-major (NCHW) activations between nodes.
+// (f32). Convolutions let oneDNN choose their activation layout (nChw16c on
+// AVX-512, nChw8c on AVX2); pooling, eltwise, batch norm, binary and concat
+// keep a blocked operand in its layout, so chains of convolutions run
+// without conversions; a reorder step converts a value only where a consumer
+// needs another layout (matrix products, views, reference kernels, partition
+// outputs). `kiln bench --per-op` counts them.
 //
 // compile() checks and records the partition; the oneDNN primitives are
 // built per set of input shapes (batch is dynamic) on the first run with
@@ -267,6 +272,10 @@ struct Arg {
   int32_t value = -1;            // the value's buffer ...
   const void *data = nullptr;    // ... or fixed memory (reordered weights, beta * C)
   memory::desc md;
+  // md is the exact layout the primitive reads (chosen by oneDNN or kept
+  // from the producer); otherwise md only views the value's plain bytes
+  // (possibly with other dims: flattened, transposed, rank-expanded).
+  bool exact = false;
 };
 
 struct Step {
@@ -276,6 +285,8 @@ struct Step {
   dnnl::primitive prim;
   std::vector<Arg> args;
   std::vector<int32_t> reads, writes; // values
+  bool reorder = false;               // a layout conversion (CpuLayout below)
+  std::vector<int32_t> refInputs;     // Ref: the node's inputs, plain-layout copies substituted
 };
 
 struct Plan {
@@ -283,6 +294,11 @@ struct Plan {
   std::map<int32_t, Dims> shapes;     // every value the plan touches
   std::vector<int64_t> offset;        // per value: arena offset, -1 outside it
   std::vector<int32_t> alias;         // per value: the value whose buffer a view shares
+  // Layouts: values a primitive keeps in a oneDNN layout other than plain
+  // row-major (e.g. nChw16c between convolutions), and the values the plan
+  // adds for layout conversions (ids from the graph's value count up).
+  std::map<int32_t, memory::desc> layout;
+  int32_t numValues = 0;
   uint64_t arenaBytes = 0, sumBytes = 0, numIntermediates = 0;
   void *arena = nullptr;
   std::mutex busy;
@@ -484,6 +500,7 @@ public:
   /// Builds the steps for input shapes already in plan.shapes; false with
   /// `error` if a node's shapes are invalid.
   bool build(std::string &error) {
+    plan.numValues = int32_t(exec.constants.size());
     for (size_t k = 0; k < exec.nodes.size(); ++k) {
       NodeInfo &ni = *exec.nodes[k];
       if (ni.fusedAway)
@@ -555,7 +572,7 @@ public:
       }
       if (step.mode == Mode::Ref)
         ++exec.refFallbacks;
-      plan.steps.push_back(std::move(step));
+      pushStep(std::move(step), out);
     }
     planMemory();
     return true;
@@ -567,6 +584,129 @@ private:
   dnnl::stream &strm;
 
   Arg valueArg(int key, int32_t v, const memory::desc &md) { return Arg{key, v, nullptr, md}; }
+
+  // --- layouts ---------------------------------------------------------------
+  // A primitive states the layout it wants for each operand (Arg::md) and
+  // the layout of its result. pushStep converts operands held in another
+  // layout with a reorder step (one per value and layout, shared by every
+  // reader), records a non-plain result's layout, and keeps partition
+  // outputs, views and reference kernels plain.
+  struct Converted {
+    int32_t from;
+    memory::desc md;
+    int32_t to;
+  };
+  std::vector<Converted> converted;
+
+  /// The layout `v` is stored in (plain unless a primitive chose otherwise).
+  memory::desc mdOf(int32_t v) const {
+    auto it = plan.layout.find(v);
+    return it != plan.layout.end() ? it->second : plainMd(plan.shapes.at(v));
+  }
+  bool blocked(int32_t v) const { return v >= 0 && plan.layout.count(v); }
+
+  int32_t newValue(const Dims &shape, const memory::desc &md) {
+    int32_t v = plan.numValues++;
+    plan.shapes[v] = shape;
+    if (md != plainMd(shape))
+      plan.layout[v] = md;
+    return v;
+  }
+
+  Arg exactArg(int key, int32_t v, const memory::desc &md) { return Arg{key, v, nullptr, md, true}; }
+
+  /// `v` as an operand read through `want`: `v` itself, or a new value
+  /// filled by a reorder (into `want` when exact, else into plain).
+  int32_t operand(int32_t v, const memory::desc &want0, bool exact, int32_t node) {
+    if (!exact && !blocked(v))
+      return v;
+    return inLayout(v, exact ? want0 : plainMd(plan.shapes.at(v)), node);
+  }
+
+  /// `v` in layout `want`: `v` itself, or a new value filled by a reorder.
+  int32_t inLayout(int32_t v, const memory::desc &want, int32_t node) {
+    memory::desc have = mdOf(v);
+    if (have == want)
+      return v;
+    for (const Converted &c : converted)
+      if (c.from == v && c.md == want)
+        return c.to;
+    int32_t to = newValue(plan.shapes.at(v), want);
+    addReorder(v, have, to, want, node);
+    converted.push_back({v, want, to});
+    return to;
+  }
+
+  void addReorder(int32_t from, const memory::desc &have, int32_t to, const memory::desc &want, int32_t node) {
+    Step r;
+    r.node = node;
+    r.mode = Mode::Dnnl;
+    r.reorder = true;
+    r.prim = dnnl::reorder(dnnl::reorder::primitive_desc(exec.eng, have, exec.eng, want));
+    r.args = {Arg{DNNL_ARG_FROM, from, nullptr, have}, Arg{DNNL_ARG_TO, to, nullptr, want}};
+    r.reads = {from};
+    r.writes = {to};
+    plan.steps.push_back(std::move(r));
+  }
+
+  static void replaceRead(Step &st, int32_t from, int32_t to) {
+    for (int32_t &v : st.reads)
+      if (v == from)
+        v = to;
+  }
+
+  void pushStep(Step step, int32_t out) {
+    if (step.mode == Mode::View || step.mode == Mode::Copy) {
+      if (blocked(step.src)) {
+        int32_t plain = inLayout(step.src, plainMd(plan.shapes.at(step.src)), step.node);
+        replaceRead(step, step.src, plain);
+        step.src = plain;
+      }
+      plan.steps.push_back(std::move(step));
+      return;
+    }
+    if (step.mode == Mode::Ref) {
+      step.refInputs = exec.nodes[step.node]->inputs;
+      for (int32_t &v : step.refInputs)
+        if (blocked(v)) {
+          int32_t plain = inLayout(v, plainMd(plan.shapes.at(v)), step.node);
+          replaceRead(step, v, plain);
+          v = plain;
+        }
+      plan.steps.push_back(std::move(step));
+      return;
+    }
+    for (Arg &a : step.args)
+      if (a.value >= 0 && a.key != DNNL_ARG_DST) {
+        int32_t v = operand(a.value, a.md, a.exact, step.node);
+        replaceRead(step, a.value, v);
+        a.value = v;
+      }
+    int32_t reorderTo = -1;
+    memory::desc dstMd;
+    for (Arg &a : step.args)
+      if (a.key == DNNL_ARG_DST && a.value == out && a.md != plainMd(a.md.dims())) {
+        if (exec.isOutput[out]) { // partition outputs leave plain
+          dstMd = a.md;
+          a.value = newValue(plan.shapes.at(out), a.md);
+          step.writes = {a.value};
+          reorderTo = a.value;
+        } else
+          plan.layout[out] = a.md;
+      }
+    int32_t node = step.node;
+    plan.steps.push_back(std::move(step));
+    if (reorderTo >= 0)
+      addReorder(reorderTo, dstMd, out, plainMd(plan.shapes.at(out)), node);
+  }
+
+  /// The layout for an operand that may stay in its producer's layout: the
+  /// value's own when it has `shape`, plain otherwise.
+  memory::desc operandMd(int32_t v, const Dims &shape) const {
+    if (v >= 0 && !exec.constants[v].data && blocked(v) && plan.layout.at(v).dims() == shape)
+      return plan.layout.at(v);
+    return plainMd(shape);
+  }
 
   /// The argument for an input that may be a constant: constants go to
   /// `want` (reordered once), run-time values stay plain.
@@ -594,7 +734,8 @@ private:
       memory::desc wPlain = G > 1 ? memory::desc(wd, memory::data_type::f32, memory::format_tag::goihw)
                                   : plainMd(w);
       bool hasBias = in.size() > 2 && in[2];
-      memory::desc src = plainMd(x), dst = plainMd(outShape), bias = plainMd({w[0]});
+      memory::desc src = anyMd(x), dst = exec.isOutput[out] ? plainMd(outShape) : anyMd(outShape);
+      memory::desc bias = plainMd({w[0]});
       memory::desc wAsk = weightConst ? anyMd(wd) : wPlain;
       auto d = hasBias ? dnnl::convolution_forward::desc(pk, algorithm::convolution_direct, src, wAsk,
                                                           bias, dst, win.s, win.d, win.pb, win.pe)
@@ -608,11 +749,11 @@ private:
       attr.set_post_ops(po);
       dnnl::convolution_forward::primitive_desc pd(d, attr, eng);
       step.prim = dnnl::convolution_forward(pd);
-      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
+      step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], pd.src_desc()));
       step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
       if (hasBias)
         step.args.push_back(weightArg(ni, DNNL_ARG_BIAS, ni.inputs[2], bias, bias));
-      step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
       if (ni.op == "fused_conv" && ni.inputs.size() > 3 && ni.inputs[3] >= 0)
         step.args.push_back(valueArg(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, ni.inputs[3],
                                      plainMd(outShape)));
@@ -729,22 +870,24 @@ private:
         w.pe.assign(n, 0);
         alg = ni.op == "global_max_pool" ? algorithm::pooling_max : algorithm::pooling_avg_exclude_padding;
       }
-      memory::desc src = plainMd(x), dst = plainMd(outShape);
+      memory::desc src = operandMd(ni.inputs[0], x), dst = plainMd(outShape);
+      if (src != plainMd(x) && !exec.isOutput[out])
+        dst = anyMd(outShape); // stay in the producer's layout
       dnnl::pooling_v2_forward::desc d(pk, alg, src, dst, w.s, w.k, w.d, w.pb, w.pe);
       dnnl::pooling_v2_forward::primitive_desc pd(d, eng);
       step.prim = dnnl::pooling_v2_forward(pd);
-      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
-      step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
+      step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], src));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
       return true;
     }
     case Kind::BatchNorm: {
-      memory::desc src = plainMd(in[0]->shape), vec = plainMd({in[0]->shape[1]});
+      memory::desc src = operandMd(ni.inputs[0], in[0]->shape), vec = plainMd({in[0]->shape[1]});
       auto flags = dnnl::normalization_flags::use_global_stats | dnnl::normalization_flags::use_scale |
                    dnnl::normalization_flags::use_shift;
       dnnl::batch_normalization_forward::desc d(pk, src, float(ni.attrs.getFloat("epsilon", 1e-5)), flags);
       dnnl::batch_normalization_forward::primitive_desc pd(d, eng);
       step.prim = dnnl::batch_normalization_forward(pd);
-      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
+      step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(weightArg(ni, DNNL_ARG_SCALE, ni.inputs[1], vec, vec));
       step.args.push_back(weightArg(ni, DNNL_ARG_SHIFT, ni.inputs[2], vec, vec));
       step.args.push_back(weightArg(ni, DNNL_ARG_MEAN, ni.inputs[3], vec, vec));
@@ -755,11 +898,11 @@ private:
     case Kind::Eltwise: {
       EltwiseAlg e;
       eltwiseAlg(ni.op, ni.attrs, e);
-      memory::desc md = plainMd(in[0]->shape);
+      memory::desc md = operandMd(ni.inputs[0], in[0]->shape);
       dnnl::eltwise_forward::desc d(pk, e.alg, md, e.alpha, e.beta);
       dnnl::eltwise_forward::primitive_desc pd(d, eng);
       step.prim = dnnl::eltwise_forward(pd);
-      step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], md));
+      step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], md));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, md));
       return true;
     }
@@ -778,11 +921,23 @@ private:
         std::swap(lhs, rhs);
       }
       memory::desc s0 = plainMd(a), s1 = plainMd(b), dst = plainMd(o);
+      // Full-size operands follow a producer's blocked layout (a residual add
+      // between convolutions); broadcast ones stay plain.
+      memory::desc keep = operandMd(lhs, a);
+      if (keep == s0 && b == o)
+        keep = operandMd(rhs, b);
+      if (keep != s0) {
+        s0 = dst = keep;
+        if (b == o)
+          s1 = keep;
+      }
       dnnl::binary::desc d(binaryAlg(ni.op), s0, s1, dst);
       dnnl::binary::primitive_desc pd(d, eng);
       step.prim = dnnl::binary(pd);
+      bool exact = keep != plainMd(a);
       auto operand = [&](int key, int32_t v, const memory::desc &md) {
-        return exec.constants[v].data ? Arg{key, -1, exec.constants[v].data, md} : valueArg(key, v, md);
+        return exec.constants[v].data ? Arg{key, -1, exec.constants[v].data, md}
+                                       : Arg{key, v, nullptr, md, exact && md == keep};
       };
       step.args.push_back(operand(DNNL_ARG_SRC_0, lhs, s0));
       step.args.push_back(operand(DNNL_ARG_SRC_1, rhs, s1));
@@ -808,16 +963,22 @@ private:
       if (axis < 0)
         axis += rank;
       std::vector<memory::desc> srcs;
-      for (auto *t : in)
-        srcs.push_back(plainMd(t->shape));
+      bool anyBlocked = false;
+      for (size_t i = 0; i < in.size(); ++i) {
+        srcs.push_back(operandMd(ni.inputs[i], in[i]->shape));
+        anyBlocked |= srcs.back() != plainMd(in[i]->shape);
+      }
       memory::desc dst = plainMd(outShape);
-      dnnl::concat::primitive_desc pd(dst, int(axis), srcs, eng);
+      dnnl::concat::primitive_desc pd = anyBlocked && !exec.isOutput[out]
+                                            ? dnnl::concat::primitive_desc(int(axis), srcs, eng)
+                                            : dnnl::concat::primitive_desc(dst, int(axis), srcs, eng);
+      dst = pd.dst_desc();
       step.prim = dnnl::concat(pd);
       for (size_t i = 0; i < srcs.size(); ++i) {
         int32_t v = ni.inputs[i];
         int key = DNNL_ARG_MULTIPLE_SRC + int(i);
         step.args.push_back(exec.constants[v].data ? Arg{key, -1, exec.constants[v].data, srcs[i]}
-                                                   : valueArg(key, v, srcs[i]));
+                                                   : Arg{key, v, nullptr, srcs[i], anyBlocked});
       }
       step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
       return true;
@@ -830,7 +991,7 @@ private:
   /// Intermediates (neither partition inputs, outputs nor constants) get
   /// arena offsets; views share their source's buffer.
   void planMemory() {
-    size_t nv = exec.constants.size();
+    size_t nv = size_t(plan.numValues), ng = exec.constants.size();
     plan.offset.assign(nv, -1);
     plan.alias.assign(nv, -1);
     std::vector<int32_t> def(nv, -1), last(nv, -1);
@@ -839,7 +1000,9 @@ private:
         v = plan.alias[v];
       return v;
     };
-    std::vector<char> isInput(nv, 0);
+    std::vector<char> isInput(nv, 0), isOutput(nv, 0);
+    for (size_t v = 0; v < ng; ++v)
+      isOutput[v] = exec.isOutput[v];
     for (int32_t v : exec.inputs)
       isInput[v] = 1;
     std::vector<int32_t> slots;
@@ -852,7 +1015,7 @@ private:
         plan.alias[w] = st.src;
         continue;
       }
-      if (!exec.isOutput[w] && !isInput[w]) {
+      if (!isOutput[w] && !isInput[w]) {
         def[w] = last[w] = int32_t(s);
         slots.push_back(w);
       }
@@ -860,7 +1023,9 @@ private:
     std::vector<uint64_t> sizes;
     std::vector<int32_t> d, l;
     for (int32_t v : slots) {
-      sizes.push_back(align64(uint64_t(numel(plan.shapes[v])) * 4));
+      auto lay = plan.layout.find(v);
+      sizes.push_back(align64(lay != plan.layout.end() ? uint64_t(lay->second.get_size())
+                                                       : uint64_t(numel(plan.shapes[v])) * 4));
       d.push_back(def[v]);
       l.push_back(last[v]);
     }
@@ -1078,10 +1243,10 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
     arena = static_cast<uint8_t *>(ownArena.get());
   }
 
-  size_t nv = exec.constants.size();
+  size_t nv = size_t(plan->numValues), ng = exec.constants.size();
   std::vector<void *> ptr(nv, nullptr);
   for (size_t v = 0; v < nv; ++v) {
-    if (exec.constants[v].data)
+    if (v < ng && exec.constants[v].data)
       ptr[v] = exec.constants[v].data;
     else if (plan->offset[v] >= 0)
       ptr[v] = arena + plan->offset[v];
@@ -1139,6 +1304,8 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
           continue;
         }
         ins[i] = exec.constants[v];
+        if (i < st.refInputs.size())
+          v = st.refInputs[i]; // a plain copy of a blocked value
         if (!ins[i].data) {
           ins[i].dtype = ref::DType::F32;
           ins[i].shape = plan->shapes[v];
@@ -1167,12 +1334,13 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
     }
     if (profiling) {
       strm.wait();
-      std::string kernel = st.mode == Mode::Dnnl ? kiln::cpu::onednnKernel(st.prim)
+      std::string kernel = st.reorder ? "reorder " + kiln::cpu::onednnKernel(st.prim)
+                           : st.mode == Mode::Dnnl ? kiln::cpu::onednnKernel(st.prim)
                            : st.mode == Mode::Ref ? "reference"
                            : st.mode == Mode::View ? "view" : "copy";
-      if (ni.hasPost)
+      if (ni.hasPost && !st.reorder)
         kernel += "+post";
-      exec.profiler.record(ni.graphNode, kernel, started);
+      exec.profiler.record(st.reorder ? -1 : ni.graphNode, kernel, started);
     }
   }
   strm.wait();
