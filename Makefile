@@ -2,11 +2,13 @@
 #   make run    install what is missing, build, compile the bundled example
 #   make test   install what is missing, build, run every test (ctest)
 #   make asan   the same in build-asan, under AddressSanitizer + UBSan
+#   make tsan   the runtime's concurrency tests in build-tsan, under ThreadSanitizer
+#   make fuzz   a long libFuzzer campaign (clang-19) over every reader, build-fuzz
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 EXAMPLE := examples/mnist_cnn
 
-.PHONY: all setup configure build test asan run install clean
+.PHONY: all setup configure build test asan tsan fuzz run install clean
 
 all: build
 
@@ -32,6 +34,20 @@ asan: setup
 	    -DKILN_SANITIZE="address;undefined"
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Only what the concurrency tests need (runtime-only, no MLIR): the runtime,
+# the plugins and tests/concurrency.
+TSAN_BUILD ?= build-tsan
+tsan: setup
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_SANITIZE=thread
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target kiln-concurrency-test \
+	    kiln-fault-injection-test kiln_plugin_reference
+	cd $(TSAN_BUILD) && ctest --output-on-failure -j $(JOBS) -R 'Concurrency|FaultInjection'
+
+# FUZZ_SECONDS per target (default 30 minutes); see scripts/fuzz.sh.
+FUZZ_SECONDS ?= 1800
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 run: configure
 	cmake --build $(BUILD) -j $(JOBS) --target kiln-tools

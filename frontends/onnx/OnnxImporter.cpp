@@ -21,6 +21,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <functional>
 
@@ -93,13 +94,48 @@ class Importer {
 public:
   Importer(MLIRContext &ctx, std::string path) : ctx(ctx), b(&ctx), path(std::move(path)) {}
 
-  OwningOpRef<ModuleOp> run(const ImportOptions &options, std::string &error);
+  /// `preloaded`: the model's bytes already in memory (null: map `path`).
+  OwningOpRef<ModuleOp> run(const ImportOptions &options, std::string &error,
+                            std::unique_ptr<MappedFile> preloaded = nullptr);
 
   /// Creates kiln op OpT with result types from its type inference; errors
   /// (emitted at the node's location) make it return null.
   template <typename OpT>
   Operation *create(Location loc, ValueRange operands, ArrayRef<NamedAttribute> attrs,
                     unsigned numResults = 1) {
+    // Type inference indexes operands by position: check their number (as
+    // far as the op's ODS traits fix it) and that none is an omitted ("")
+    // input before the op exists. A model's node can have any count.
+    std::optional<unsigned> exact, atLeast;
+    if (OpT::template hasTrait<OpTrait::ZeroOperands>())
+      exact = 0;
+    else if (OpT::template hasTrait<OpTrait::OneOperand>())
+      exact = 1;
+    else if (OpT::template hasTrait<OpTrait::NOperands<2>::Impl>())
+      exact = 2;
+    else if (OpT::template hasTrait<OpTrait::NOperands<3>::Impl>())
+      exact = 3;
+    else if (OpT::template hasTrait<OpTrait::NOperands<4>::Impl>())
+      exact = 4;
+    else if (OpT::template hasTrait<OpTrait::NOperands<5>::Impl>())
+      exact = 5;
+    else if (OpT::template hasTrait<OpTrait::AtLeastNOperands<1>::Impl>())
+      atLeast = 1;
+    else if (OpT::template hasTrait<OpTrait::AtLeastNOperands<2>::Impl>())
+      atLeast = 2;
+    else if (OpT::template hasTrait<OpTrait::AtLeastNOperands<3>::Impl>())
+      atLeast = 3;
+    if ((exact && operands.size() != *exact) || (atLeast && operands.size() < *atLeast)) {
+      emitError(loc) << "expects " << (exact ? "" : "at least ") << (exact ? *exact : *atLeast)
+                     << " input(s) for " << OpT::getOperationName() << ", got " << operands.size();
+      return nullptr;
+    }
+    for (auto [i, v] : llvm::enumerate(operands))
+      if (!v) {
+        emitError(loc) << "input " << i << " of " << OpT::getOperationName()
+                       << " is omitted but required";
+        return nullptr;
+      }
     OperationState state(loc, OpT::getOperationName());
     state.addOperands(operands);
     state.addAttributes(attrs);
@@ -178,6 +214,14 @@ FailureOr<Type> Importer::valueType(const ValueInfoProto &vi, ArrayAttr *dimName
       anyName |= !d.dim_param.empty();
     }
   }
+  // No tensor of these dims can exist: refuse them before any op multiplies
+  // them (element counts, strides and byte sizes are int64 everywhere).
+  int64_t count = 1;
+  bool empty = llvm::is_contained(shape, 0);
+  for (int64_t d : shape)
+    if (!empty && d != ShapedType::kDynamic && llvm::MulOverflow(count, d, count))
+      return fail("graph value '" + std::string(vi.name) +
+                  "' has dims whose product overflows int64");
   if (dimNames && anyName)
     *dimNames = b.getArrayAttr(names);
   return Type(RankedTensorType::get(shape, elt));
@@ -378,6 +422,8 @@ ImportFn pool(bool isMax) {
       return LogicalResult(emitError(n.loc) << "MaxPool's Indices output is not supported");
     if (isMax && n.getInt("storage_order", 0) != 0)
       return LogicalResult(emitError(n.loc) << "MaxPool storage_order=1 is not supported");
+    if (!n.attr("kernel_shape"))
+      return LogicalResult(emitError(n.loc) << "the kernel_shape attribute is required");
     auto a = windowAttrs(n, {"kernel_shape", "strides", "pads", "dilations"});
     a.push_back(b.getNamedAttr("ceil_mode", b.getBoolAttr(n.getInt("ceil_mode", 0))));
     a.push_back(
@@ -1544,6 +1590,28 @@ LogicalResult Importer::importCustom(Node &n, SmallVectorImpl<Value> &out) {
   return success();
 }
 
+/// How many leading inputs the ONNX schema of `op` requires at `opset`
+/// (1 for the ops not listed; custom domains are not checked).
+static size_t requiredInputs(std::string_view op, int64_t opset) {
+  static const llvm::StringMap<size_t> table = {
+      {"Add", 2}, {"Sub", 2}, {"Mul", 2}, {"Div", 2}, {"Pow", 2}, {"Equal", 2}, {"Less", 2},
+      {"LessOrEqual", 2}, {"Greater", 2}, {"GreaterOrEqual", 2}, {"And", 2}, {"Or", 2},
+      {"Xor", 2}, {"PRelu", 2}, {"Mod", 2}, {"Where", 3}, {"CastLike", 2}, {"Reshape", 2},
+      {"Expand", 2}, {"Tile", 2}, {"Range", 3}, {"Gather", 2}, {"GatherElements", 2},
+      {"Conv", 2}, {"ConvTranspose", 2}, {"MatMul", 2}, {"Gemm", 2}, {"BatchNormalization", 5},
+      {"LayerNormalization", 2}, {"InstanceNormalization", 3}, {"RMSNormalization", 2},
+      {"GroupNormalization", 3}, {"CumSum", 2}};
+  llvm::StringRef name(op.data(), op.size());
+  if (name == "Slice")
+    return opset >= 10 ? 3 : 1;
+  if (name == "Pad")
+    return opset >= 11 ? 2 : 1;
+  if (name == "Unsqueeze")
+    return opset >= 13 ? 2 : 1;
+  auto it = table.find(name);
+  return it == table.end() ? 1 : it->second;
+}
+
 LogicalResult Importer::importNode(const NodeProto &n) {
   std::string name = n.name.empty() ? std::string(n.op_type) : std::string(n.name);
   Location loc = NameLoc::get(b.getStringAttr(name), FileLineColLoc::get(&ctx, path, 0, 0));
@@ -1584,6 +1652,13 @@ LogicalResult Importer::importNode(const NodeProto &n) {
     node.inputs.pop_back();
   if (!custom && n.op_type != "Constant" && (node.inputs.empty() || !node.inputs[0]))
     return fail(where() + ": missing its first input");
+  // The inputs the ONNX schema requires (import functions rely on them).
+  if (!custom)
+    if (size_t need = requiredInputs(n.op_type, opset); need > 1)
+      for (size_t i = 0; i < need; ++i)
+        if (i >= node.inputs.size() || !node.inputs[i])
+          return fail(where() + ": needs " + std::to_string(need) + " inputs, input " +
+                      std::to_string(i) + " is " + (i >= node.inputs.size() ? "missing" : "omitted"));
 
   // Collect MLIR diagnostics of this node into the error message.
   std::string diag;
@@ -1651,10 +1726,19 @@ LogicalResult Importer::importGraph(const GraphProto &g, const ImportOptions &op
   for (auto [arg, vi] : llvm::zip(body->getArguments(), args))
     values[llvm::StringRef(vi->name.data(), vi->name.size())] = arg;
 
+  llvm::StringSet<> inputNames;
+  for (const auto &in : g.input)
+    inputNames.insert(llvm::StringRef(in.name.data(), in.name.size()));
   for (const auto &t : g.initializer) {
     auto v = importTensor(t, NameLoc::get(b.getStringAttr(std::string(t.name))));
     if (failed(v))
       return failure();
+    // An initializer that is also a graph input is an overridable default:
+    // kiln-freeze turns it into a plain constant or (--keep-overridable)
+    // back into an input.
+    if (inputNames.contains(llvm::StringRef(t.name.data(), t.name.size())))
+      if (Operation *def = v->getDefiningOp())
+        def->setAttr("kiln.input", b.getStringAttr(std::string(t.name)));
     values[llvm::StringRef(t.name.data(), t.name.size())] = *v;
   }
   for (const auto &vi : g.value_info)
@@ -1694,17 +1778,19 @@ LogicalResult Importer::importGraph(const GraphProto &g, const ImportOptions &op
   return success();
 }
 
-OwningOpRef<ModuleOp> Importer::run(const ImportOptions &options, std::string &error) {
+OwningOpRef<ModuleOp> Importer::run(const ImportOptions &options, std::string &error,
+                                    std::unique_ptr<MappedFile> preloaded) {
   ctx.loadDialect<KilnDialect, func::FuncDialect>();
   std::string err;
-  std::unique_ptr<MappedFile> mapped = MappedFile::open(path, &err);
+  std::unique_ptr<MappedFile> mapped =
+      preloaded ? std::move(preloaded) : MappedFile::open(path, &err);
   if (!mapped) {
     error = err;
     return nullptr;
   }
   file = std::shared_ptr<MappedFile>(std::move(mapped));
   ModelProto model;
-  if (!parseModel(file->data(), file->size(), model, err)) {
+  if (!parseModel(file->data(), file->size(), model, err, options.limits)) {
     error = path + ": not a valid ONNX model: " + err;
     return nullptr;
   }
@@ -1760,6 +1846,14 @@ OwningOpRef<ModuleOp> importModelFile(MLIRContext &context, const std::string &p
                                       std::string &error, const ImportOptions &options) {
   Importer importer(context, path);
   return importer.run(options, error);
+}
+
+OwningOpRef<ModuleOp> importModelBuffer(MLIRContext &context, const void *data, size_t size,
+                                        const std::string &name, std::string &error,
+                                        const ImportOptions &options) {
+  Importer importer(context, name);
+  std::string bytes(static_cast<const char *>(data), size);
+  return importer.run(options, error, MappedFile::fromBuffer(std::move(bytes), name));
 }
 
 } // namespace kiln::onnx

@@ -488,6 +488,13 @@ std::unique_ptr<Artifact> Artifact::open(const std::string &path, std::string &e
     error = err;
     return nullptr;
   }
+  return open(std::move(file), error, options);
+}
+
+std::unique_ptr<Artifact> Artifact::open(std::unique_ptr<MappedFile> file, std::string &error,
+                                         const Options &options) {
+  std::string err;
+  const std::string path = file->path();
   const uint8_t *p = file->data();
   uint64_t size = file->size();
   auto fail = [&](const std::string &msg) -> std::unique_ptr<Artifact> {

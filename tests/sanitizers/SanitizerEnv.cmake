@@ -16,3 +16,5 @@ _kiln_san_env(ASAN_OPTIONS "detect_leaks=1")
 # plugin is dlclose'd; heap, stacks and globals are still scanned.
 _kiln_san_env(LSAN_OPTIONS "suppressions=${_kiln_supp}/lsan.supp:print_suppressions=0:use_tls=0")
 _kiln_san_env(UBSAN_OPTIONS "print_stacktrace=1:suppressions=${_kiln_supp}/ubsan.supp")
+# ThreadSanitizer (KILN_SANITIZE=thread, make tsan): stop at the first race.
+_kiln_san_env(TSAN_OPTIONS "halt_on_error=1:second_deadlock_stack=1:suppressions=${_kiln_supp}/tsan.supp")

@@ -107,6 +107,10 @@ public:
   static std::unique_ptr<Artifact> open(const std::string &path, std::string &error) {
     return open(path, error, Options());
   }
+  /// Opens an artifact already in memory (e.g. MappedFile::fromBuffer; the
+  /// fuzzers use it). Same checks as a file; messages name file->path().
+  static std::unique_ptr<Artifact> open(std::unique_ptr<MappedFile> file, std::string &error,
+                                        const Options &options);
   ~Artifact();
 
   const Metadata &metadata() const { return meta_; }

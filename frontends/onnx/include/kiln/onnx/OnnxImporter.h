@@ -9,8 +9,11 @@
 #ifndef KILN_ONNX_ONNXIMPORTER_H
 #define KILN_ONNX_ONNXIMPORTER_H
 
+#include "kiln/onnx/OnnxProto.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include <cstddef>
 #include <string>
 
 namespace kiln::onnx {
@@ -18,12 +21,23 @@ namespace kiln::onnx {
 struct ImportOptions {
   /// Name of the function the graph becomes.
   std::string functionName = "main";
+  /// Bounds on what the protobuf reader decodes (nesting depth, element
+  /// counts, decoded bytes): see ParseLimits and docs/security.md.
+  ParseLimits limits;
 };
 
 /// Imports the model at `path`. On failure returns null and sets `error`.
 mlir::OwningOpRef<mlir::ModuleOp> importModelFile(mlir::MLIRContext &context,
                                                   const std::string &path, std::string &error,
                                                   const ImportOptions &options = {});
+
+/// Imports a model held in memory (the bytes are copied once). `name` stands
+/// for the file in messages and locations; external data is resolved
+/// relative to its directory. Used by the fuzzers.
+mlir::OwningOpRef<mlir::ModuleOp> importModelBuffer(mlir::MLIRContext &context, const void *data,
+                                                    size_t size, const std::string &name,
+                                                    std::string &error,
+                                                    const ImportOptions &options = {});
 
 /// The opsets of the default ONNX domain this importer implements.
 constexpr int64_t kMinOpset = 7;
