@@ -274,6 +274,8 @@ def build_v2_style(fname, big_endian):
     src["v2_meta"] = torch.randn(2, 2)
     src["from_type"] = torch.randn(5)
     src["c64_v2"] = torch.randn(2, dtype=torch.complex64)
+    # complex32 (ComplexHalf): torch 1.13 cannot torch.save it, the format can.
+    src["c32_v2"] = torch.randn(3, dtype=torch.complex64).to(torch.complex32)
     storages = {}
     obj = OrderedDict()
 
@@ -317,6 +319,10 @@ def build_v2_style(fname, big_endian):
     t = src["c64_v2"]
     raw(t, "6")
     obj["c64_v2"] = Reduce(v2, (StorageRef("6", torch.ComplexFloatStorage, t.numel()), 0,
+                                tuple(t.shape), stride(t), False, OrderedDict()))
+    t = src["c32_v2"]
+    raw(t, "7")
+    obj["c32_v2"] = Reduce(v2, (StorageRef("7", fake_global("torch", "ComplexHalfStorage"), t.numel()), 0,
                                 tuple(t.shape), stride(t), False, OrderedDict()))
     buf = io.BytesIO()
     V2Pickler(buf, protocol=2).dump(obj)
