@@ -10,18 +10,23 @@
 //===----------------------------------------------------------------------===//
 #include "kiln/ir/KilnDialect.h"
 #include "kiln/onnx/OnnxImporter.h"
+#include "kiln/torch/TorchScriptImporter.h"
 #include "kiln/passes/ExportArtifact.h"
 #include "kiln/passes/Passes.h"
+#include <mutex>
+#include <set>
 #include "kiln/runtime/Runtime.h"
 #include "kiln/onnx/OnnxProto.h"
 #include "mlir/Tools/Plugins/PassPlugin.h"
 #include "kiln/support/MappedFile.h"
+#include "kiln/torch/Inspect.h"
 #include "kiln/support/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -36,6 +41,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <numeric>
 #include <random>
@@ -51,11 +57,13 @@ constexpr const char *kVersion = "0.1.0";
 void usage(llvm::raw_ostream &os) {
   os << "kiln " << kVersion << ": ahead-of-time model compiler\n\n"
      << "usage:\n"
-     << "  kiln compile MODEL.onnx [options]   import, optimize, write an artifact\n"
+     << "  kiln compile MODEL.onnx|MODEL.pt [options]  import, optimize, write an artifact\n"
      << "  kiln run MODEL.kiln [options]       run an artifact\n"
      << "  kiln inspect MODEL.kiln [--verify] [--json]  show what an artifact holds\n"
+     << "  kiln inspect FILE.pt|.pth|.bin|.ckpt|.pkl|.safetensors|.index.json [--allow-global M.N]\n"
+     << "                                             list a PyTorch/safetensors file's tensors (nothing is executed)\n"
      << "  kiln verify MODEL.kiln [inputs]     compare with the reference plugin\n"
-     << "  kiln bench MODEL.kiln [inputs] [--warmup N] [--iterations N]\n"
+     << "  kiln bench MODEL.kiln [inputs] [--warmup N] [--iterations N] [--per-op]\n"
      << "  kiln --version\n\n"
      << "compile options:\n"
      << "  -o FILE.kiln             write the compiled artifact\n"
@@ -68,9 +76,16 @@ void usage(llvm::raw_ostream &os) {
      << "  --metadata K=V           extra metadata (repeatable)\n"
      << "  --plugin-path DIR        where to look for plugins first\n"
      << "  --input-shape N=1x3x224x224  fix an input's dynamic dims before optimizing\n"
+     << "                           (TorchScript .pt: required for every tensor input)\n"
+     << "  --method NAME            TorchScript: the root module's method to compile\n"
+     << "                           (default forward)\n"
      << "  -O0 | -O1 | -O2 | -O3    optimization level (default -O2)\n"
      << "  --print-ir               print the optimized IR to stdout\n"
      << "  --print-ir-after-all     print the IR after every pass (stderr)\n"
+     << "  --print-ir-after=P1,P2   print the IR after the named passes (stderr)\n"
+     << "  --disable-pass=P1,P2     leave passes out of the -O pipeline (e.g. kiln-fuse)\n"
+     << "  --keep-overridable N1,N2 initializer inputs freezing keeps as inputs\n"
+     << "  --pass-timing            time every pass (stderr)\n"
      << "  --pass-pipeline=P        run pipeline P instead of the -O level\n"
      << "  --load-pass-plugin LIB   load an MLIR pass plugin (its passes can be named\n"
      << "                           in --pass-pipeline)\n\n"
@@ -112,6 +127,70 @@ std::map<std::string, int> countOps(ModuleOp module) {
   });
   return counts;
 }
+
+/// Per pass, what it changed: kiln op counts before and after each run,
+/// summed over the functions it ran on (kiln compile --report).
+struct PassChangeReport : mlir::PassInstrumentation {
+  struct Entry {
+    std::string pass;
+    std::map<std::string, int> before, after;
+  };
+  std::mutex mutex;
+  std::vector<Entry> entries;
+  std::map<std::pair<Pass *, Operation *>, std::map<std::string, int>> pending;
+  static std::map<std::string, int> count(Operation *root) {
+    std::map<std::string, int> c;
+    root->walk([&](Operation *op) {
+      if (isa<kiln::KilnDialect>(op->getDialect()))
+        c[op->getName().stripDialect().str()]++;
+    });
+    return c;
+  }
+  void runBeforePass(Pass *pass, Operation *op) override {
+    if (pass->getArgument().empty()) // pass-manager adaptors, not passes
+      return;
+    auto c = count(op);
+    std::lock_guard<std::mutex> lock(mutex);
+    pending[{pass, op}] = std::move(c);
+  }
+  void runAfterPass(Pass *pass, Operation *op) override {
+    if (pass->getArgument().empty()) // pass-manager adaptors, not passes
+      return;
+    auto c = count(op);
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = pending.find({pass, op});
+    if (it == pending.end())
+      return;
+    std::string name = pass->getArgument().str();
+    entries.push_back({name, std::move(it->second), std::move(c)});
+    pending.erase(it);
+  }
+  void print(llvm::raw_ostream &os) const {
+    os << "  passes (kiln ops before -> after, and what changed):\n";
+    for (const Entry &e : entries) {
+      int b = 0, a = 0;
+      for (auto &kv : e.before)
+        b += kv.second;
+      for (auto &kv : e.after)
+        a += kv.second;
+      os << "    " << e.pass << ": " << b << " -> " << a;
+      std::map<std::string, int> delta;
+      for (auto &kv : e.before)
+        delta[kv.first] -= kv.second;
+      for (auto &kv : e.after)
+        delta[kv.first] += kv.second;
+      std::string sep = " (";
+      bool any = false;
+      for (auto &kv : delta)
+        if (kv.second) {
+          os << sep << (kv.second > 0 ? "+" : "") << kv.second << " " << kv.first;
+          sep = ", ";
+          any = true;
+        }
+      os << (any ? ")" : " (no change)") << "\n";
+    }
+  }
+};
 
 int total(const std::map<std::string, int> &c) {
   int n = 0;
@@ -182,9 +261,23 @@ bool fixInputShapes(ModuleOp module, const std::map<std::string, std::vector<int
 int compile(int argc, char **argv) {
   std::string input, output, pipeline;
   int level = 2;
-  bool printIR = false, printAfterAll = false, printReport = false;
+  bool printIR = false, printAfterAll = false, printReport = false, passTiming = false;
+  kiln::PipelineOptions pipelineOptions;
+  std::set<std::string> printAfter;
+  auto splitList = [](const std::string &v, auto &&add) {
+    for (size_t s0 = 0; s0 <= v.size();) {
+      size_t c = v.find(',', s0);
+      std::string one = v.substr(s0, c == std::string::npos ? std::string::npos : c - s0);
+      if (!one.empty())
+        add(one);
+      if (c == std::string::npos)
+        break;
+      s0 = c + 1;
+    }
+  };
   kiln::ExportOptions exportOptions;
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  std::string torchMethod;
   std::vector<std::string> passPlugins;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
@@ -250,10 +343,21 @@ int compile(int argc, char **argv) {
     }
     else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3')
       level = a[2] - '0';
+    else if (a == "--method" && i + 1 < argc)
+      torchMethod = next();
     else if (a == "--print-ir")
       printIR = true;
     else if (a == "--print-ir-after-all")
       printAfterAll = true;
+    else if (a.rfind("--print-ir-after=", 0) == 0)
+      splitList(a.substr(strlen("--print-ir-after=")), [&](const std::string &n) { printAfter.insert(n); });
+    else if (a.rfind("--disable-pass=", 0) == 0)
+      splitList(a.substr(strlen("--disable-pass=")),
+                [&](const std::string &n) { pipelineOptions.disabled.insert(n); });
+    else if (a == "--keep-overridable" && i + 1 < argc)
+      splitList(next(), [&](const std::string &n) { pipelineOptions.keepOverridable.push_back(n); });
+    else if (a == "--pass-timing")
+      passTiming = true;
     else if (a.rfind("--pass-pipeline=", 0) == 0)
       pipeline = a.substr(strlen("--pass-pipeline="));
     else if (a == "--pass-pipeline" && i + 1 < argc)
@@ -302,7 +406,21 @@ int compile(int argc, char **argv) {
   }
 
   std::string error;
-  auto module = kiln::onnx::importModelFile(ctx, input, error);
+  // TorchScript archives (a zip with code/ and data.pkl, or a .pt file)
+  // go to the TorchScript importer, everything else to the ONNX one.
+  OwningOpRef<ModuleOp> module;
+  if (kiln::torch::isTorchScriptFile(input) || endsWith(input, ".pt")) {
+    kiln::torch::TorchScriptImportOptions topts;
+    topts.inputShapes = inputShapes;
+    if (!torchMethod.empty())
+      topts.method = torchMethod;
+    module = kiln::torch::importTorchScript(ctx, input, topts, error);
+  } else if (!torchMethod.empty()) {
+    llvm::errs() << "kiln compile: --method applies to TorchScript archives only\n";
+    return 2;
+  } else {
+    module = kiln::onnx::importModelFile(ctx, input, error);
+  }
   if (!module) {
     llvm::errs() << "kiln compile: " << error << "\n";
     return 1;
@@ -317,11 +435,18 @@ int compile(int argc, char **argv) {
   auto before = countOps(*module);
 
   PassManager pm(&ctx);
-  if (printAfterAll) {
+  if (printAfterAll || !printAfter.empty()) {
     ctx.disableMultithreading();
     pm.enableIRPrinting([](Pass *, Operation *) { return false; },
-                        [](Pass *, Operation *) { return true; });
+                        [printAfterAll, printAfter](Pass *p, Operation *) {
+                          return printAfterAll || printAfter.count(p->getArgument().str()) ||
+                                 printAfter.count(p->getName().str());
+                        });
   }
+  if (passTiming)
+    pm.enableTiming();
+  auto *changes = new PassChangeReport;
+  pm.addInstrumentation(std::unique_ptr<mlir::PassInstrumentation>(changes));
   if (!pipeline.empty()) {
     // Accept mlir-opt's spelling with the module anchor as well as the bare
     // list of passes: the pass manager here already runs on the module.
@@ -333,7 +458,7 @@ int compile(int argc, char **argv) {
       return 2;
     }
   } else {
-    kiln::buildOptimizationPipeline(pm, level);
+    kiln::buildOptimizationPipeline(pm, level, pipelineOptions);
   }
   if (failed(pm.run(*module))) {
     llvm::errs() << "kiln compile: optimization failed for " << input << "\n";
@@ -361,8 +486,10 @@ int compile(int argc, char **argv) {
       llvm::errs() << "kiln compile: " << input << ": " << error << "\n";
       return 1;
     }
-    if (printReport)
+    if (printReport) {
+      changes->print(llvm::outs());
       llvm::outs() << "  partitions:\n" << report;
+    }
     llvm::outs() << "  wrote " << output << "\n";
   } else if (!output.empty()) {
     std::error_code ec;
@@ -685,15 +812,66 @@ long peakResidentKiB() {
   return -1;
 }
 
+/// `kiln bench --per-op`: `iterations` more runs with per-node timing on
+/// (ABI 1.2 executable_profile), printed slowest first, then per kernel.
+bool printPerOp(const kiln::Model &m, kiln::Session &session,
+                const std::map<std::string, kiln::Tensor> &inputs, int iterations, std::string &error) {
+  size_t profiled = m.setProfiling(true);
+  std::vector<kiln::Tensor> outputs;
+  for (int k = 0; k < iterations; ++k)
+    if (!session.run(inputs, outputs, error))
+      return false;
+  auto prof = m.profile();
+  m.setProfiling(false);
+  double total = 0;
+  for (auto &e : prof)
+    if (e.kernel == "(partition)")
+      total += e.totalMs;
+  std::stable_sort(prof.begin(), prof.end(), [](auto &a, auto &b) { return a.totalMs > b.totalMs; });
+  llvm::outs() << "per-op timing over " << iterations << " runs (" << profiled << " of "
+               << m.partitionPlugins().size() << " partitions time their nodes; ms per run):\n";
+  std::map<std::string, std::pair<double, uint64_t>> perKernel;
+  uint64_t reorders = 0, fallbacks = 0;
+  for (auto &e : prof) {
+    double ms = e.totalMs / iterations;
+    std::string what = e.node >= 0 ? e.op + " '" + e.name + "'"
+                       : e.kernel == "(partition)" ? "partition " + std::to_string(e.partition)
+                                                   : "(between nodes)";
+    llvm::outs() << llvm::format("  %9.4f  %5.1f%%  ", ms, total > 0 ? 100.0 * e.totalMs / total : 0.0)
+                 << e.plugin << "  " << what << "  " << e.kernel << "\n";
+    if (e.kernel != "(partition)") {
+      auto &k = perKernel[e.plugin + " " + e.kernel];
+      k.first += ms;
+      k.second += e.calls / uint64_t(iterations);
+    } else if (e.plugin == "reference")
+      ++fallbacks;
+    if (e.kernel.find("reorder") != std::string::npos)
+      reorders += e.calls / uint64_t(iterations);
+    if (e.kernel == "reference")
+      ++fallbacks;
+  }
+  llvm::outs() << "per kernel (ms per run, calls per run):\n";
+  std::vector<std::pair<std::string, std::pair<double, uint64_t>>> ks(perKernel.begin(), perKernel.end());
+  std::stable_sort(ks.begin(), ks.end(), [](auto &a, auto &b) { return a.second.first > b.second.first; });
+  for (auto &[k, v] : ks)
+    llvm::outs() << llvm::format("  %9.4f  %4llu  ", v.first, (unsigned long long)v.second) << k << "\n";
+  llvm::outs() << "layout reorders per run: " << reorders
+               << "; nodes or partitions on reference kernels: " << fallbacks << "\n";
+  return true;
+}
+
 int bench(int argc, char **argv) {
   std::string model;
   InputOptions io;
   int warmup = 5, iterations = 50;
+  bool perOp = false;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (parseInputOption(argc, argv, i, io))
       continue;
-    if (a == "--warmup" && i + 1 < argc)
+    if (a == "--per-op")
+      perOp = true;
+    else if (a == "--warmup" && i + 1 < argc)
       warmup = std::max(0, std::atoi(argv[++i]));
     else if (a == "--iterations" && i + 1 < argc)
       iterations = std::max(1, std::atoi(argv[++i]));
@@ -751,6 +929,10 @@ int bench(int argc, char **argv) {
                << "  throughput " << llvm::format("%.1f", 1000.0 * double(batch) / pct(0.5))
                << " samples/s (batch " << batch << ")\n"
                << "  peak resident memory " << peakResidentKiB() / 1024 << " MiB\n";
+  if (perOp && !printPerOp(*m, session, inputs, iterations, error)) {
+    llvm::errs() << "kiln bench: " << error << "\n";
+    return 1;
+  }
   return 0;
 }
 
@@ -833,10 +1015,13 @@ int verify(int argc, char **argv) {
 int inspect(int argc, char **argv) {
   std::string path;
   bool verify = false, json = false;
+  std::vector<std::string> allowGlobals; // torch files: trusted pickle globals
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--verify")
       verify = true;
+    else if (a == "--allow-global" && i + 1 < argc)
+      allowGlobals.push_back(argv[++i]);
     else if (a == "--json")
       json = true;
     else if (!a.empty() && a[0] == '-') {
@@ -848,6 +1033,13 @@ int inspect(int argc, char **argv) {
   if (path.empty()) {
     llvm::errs() << "kiln inspect: no artifact given\n";
     return 2;
+  }
+  if (kiln::torch::isTorchInspectPath(path)) { // frontends/torch/Inspect.cpp
+    kiln::torch::InspectOptions topt;
+    topt.extraGlobals = allowGlobals;
+    topt.verifyCrc = verify;
+    llvm::outs().flush();
+    return kiln::torch::inspectTorchFile(path, std::cout, std::cerr, topt);
   }
   std::string error;
   auto art = kiln::artifact::Artifact::open(path, error);

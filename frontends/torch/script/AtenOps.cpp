@@ -783,6 +783,68 @@ const std::unordered_map<std::string, Handler> &atenTable() {
     t["adaptive_avg_pool2d"] = adaptive;
     t["adaptive_avg_pool3d"] = adaptive;
 
+    // --- fused transformer encoder layer (the fast path of
+    //     nn.TransformerEncoderLayer in eval mode without autograd) -------
+    t["_transformer_encoder_layer_fwd"] = [](Impl &im, const std::string &op, const ValVec &p, const KwArgs &kw) {
+      Args a = bind(im, op,
+                    "src, embed_dim, num_heads, qkv_weight, qkv_bias, proj_weight, proj_bias, use_gelu, "
+                    "norm_first, eps, norm_weight_1, norm_bias_1, norm_weight_2, norm_bias_2, ffn_weight_1, "
+                    "ffn_bias_1, ffn_weight_2, ffn_bias_2, mask=None, mask_type=None",
+                    p, kw);
+      if (!a.none(18))
+        im.error(op + " with an attention mask is not supported");
+      Value src = a.t(0);
+      std::vector<int64_t> shape = im.staticShape(src);
+      if (shape.size() != 3)
+        im.error(op + ": expected a 3-d (batch, sequence, embedding) input");
+      int64_t B = shape[0], L = shape[1], E = a.i(1), H = a.i(2);
+      if (H <= 0 || E % H != 0 || shape[2] != E)
+        im.error(op + ": embed_dim " + std::to_string(E) + " and num_heads " + std::to_string(H) +
+                 " do not fit the input");
+      int64_t D = E / H;
+      double eps = a.f(9);
+      auto ln = [&](Value x, size_t w, size_t b) {
+        return im.op1(LayerNormOp::getOperationName(), {x, a.t(w), a.t(b)},
+                      {i1a(im, "axis", -1), fa(im, "epsilon", eps)});
+      };
+      auto linear = [&](Value x, size_t w, size_t b) {
+        return im.op1(LinearOp::getOperationName(), {x, a.t(w), a.t(b)});
+      };
+      auto attention = [&](Value x) {
+        Value qkv = linear(x, 3, 4); // [B, L, 3E]
+        Operation *split = im.createOp(SplitOp::getOperationName(), {qkv},
+                                       {i1a(im, "axis", 2), ia(im, "split", {E, E, E}), i1a(im, "num_outputs", 3)}, 3);
+        auto heads = [&](Value v) { // [B, L, E] -> [B, H, L, D]
+          Value r = reshapeTo(im, v, {B, L, H, D});
+          return im.op1(TransposeOp::getOperationName(), {r}, {ia(im, "perm", {0, 2, 1, 3})});
+        };
+        Value q = heads(split->getResult(0)), k = heads(split->getResult(1)), v = heads(split->getResult(2));
+        Value kt = im.op1(TransposeOp::getOperationName(), {k}, {ia(im, "perm", {0, 1, 3, 2})});
+        Value scores = im.op1(MatMulOp::getOperationName(), {q, kt});
+        Type elt = im.rankedType(scores).getElementType();
+        scores = im.op1(MulOp::getOperationName(), {scores, im.scalarConst(elt, 1.0 / std::sqrt((double)D))});
+        Value probs = im.op1(SoftmaxOp::getOperationName(), {scores}, {i1a(im, "axis", 3)});
+        Value ctx = im.op1(MatMulOp::getOperationName(), {probs, v}); // [B, H, L, D]
+        ctx = im.op1(TransposeOp::getOperationName(), {ctx}, {ia(im, "perm", {0, 2, 1, 3})});
+        return linear(reshapeTo(im, ctx, {B, L, E}), 5, 6);
+      };
+      auto ffn = [&](Value x) {
+        Value h = linear(x, 14, 15);
+        h = a.b(7) ? im.op1(GeluOp::getOperationName(), {h}) : im.op1(ReluOp::getOperationName(), {h});
+        return linear(h, 16, 17);
+      };
+      auto add = [&](Value x, Value y) { return im.op1(AddOp::getOperationName(), {x, y}); };
+      Value x = src;
+      if (a.b(8)) {
+        x = add(x, attention(ln(x, 10, 11)));
+        x = add(x, ffn(ln(x, 12, 13)));
+      } else {
+        x = ln(add(x, attention(x)), 10, 11);
+        x = ln(add(x, ffn(x)), 12, 13);
+      }
+      return T(x);
+    };
+
     // --- reductions -------------------------------------------------------------
     t["mean"] = [](Impl &im, const std::string &op, const ValVec &p, const KwArgs &kw) {
       Args a = bind(im, op, "self, dim=None, keepdim=False, dtype=None", p, kw);

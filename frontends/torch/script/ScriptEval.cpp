@@ -79,7 +79,11 @@ static size_t dtypeBytes(int dtype) {
   }
 }
 
-[[noreturn]] void Impl::error(const std::string &msg) { fail(cur, msg); }
+[[noreturn]] void Impl::error(const std::string &msg) {
+  if (!cur.file)
+    throw ScriptError(msg);
+  fail(cur, msg);
+}
 
 Location Impl::loc() {
   if (cur.file)
@@ -1071,6 +1075,20 @@ ModuleOp Evaluator::build(const Val &root, const TorchScriptImportOptions &optio
     if (fn->params.empty())
       throw ScriptError(fn->loc.str() + ": method " + fn->name + " has no self parameter");
     std::set<std::string> used;
+    auto isParam = [&](const std::string &n) {
+      for (size_t k = 1; k < fn->params.size(); ++k)
+        if (fn->params[k].name == n)
+          return true;
+      return false;
+    };
+    for (auto &[n, s] : options.inputShapes)
+      if (!isParam(n)) {
+        std::string names;
+        for (size_t k = 1; k < fn->params.size(); ++k)
+          names += (names.empty() ? "" : ", ") + fn->params[k].name;
+        throw ScriptError("--input-shape names '" + n + "', which is not an input of " + fn->name +
+                          " (inputs: " + names + ")");
+      }
     for (size_t k = 1; k < fn->params.size(); ++k) {
       const Param &p = fn->params[k];
       std::string t = p.type ? p.type->str() : "Tensor";
@@ -1082,6 +1100,8 @@ ModuleOp Evaluator::build(const Val &root, const TorchScriptImportOptions &optio
                           " and no default: only tensor inputs can be graph inputs");
       }
       auto s = options.inputShapes.find(p.name);
+      if (s == options.inputShapes.end() && p.deflt)
+        continue; // an optional tensor input (mask=None): its default
       if (s == options.inputShapes.end())
         fail(fn->loc, "input '" + p.name + "' of " + fn->name +
                           " has no shape in the archive: give it with --input-shape " + p.name +
@@ -1091,14 +1111,6 @@ ModuleOp Evaluator::build(const Val &root, const TorchScriptImportOptions &optio
       argAttrs.push_back(b.getDictionaryAttr({b.getNamedAttr("kiln.name", b.getStringAttr(p.name))}));
       argParam.push_back(k);
     }
-    for (auto &[n, s] : options.inputShapes)
-      if (!used.count(n)) {
-        std::string names;
-        for (size_t k = 1; k < fn->params.size(); ++k)
-          names += (names.empty() ? "" : ", ") + fn->params[k].name;
-        throw ScriptError("--input-shape names '" + n + "', which is not an input of " + fn->name +
-                          " (inputs: " + names + ")");
-      }
     auto func = b.create<func::FuncOp>(FileLineColLoc::get(&ctx, *fn->loc.file, fn->loc.line, 0),
                                        options.functionName, b.getFunctionType(argTypes, {}));
     func.setAllArgAttrs(argAttrs);

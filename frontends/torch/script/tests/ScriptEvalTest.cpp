@@ -174,8 +174,14 @@ TEST(ScriptEval, ErrorsNameOpFileAndLine) {
   opts.inputShapes["y"] = {1};
   code = std::string(kHeader) + "  def forward(self: __torch__.M,\n    x: Tensor) -> Tensor:\n    return x\n";
   EXPECT_FALSE(k.build(code, opts));
-  EXPECT_EQ(k.error, "code/__torch__.py:9: input 'x' of forward has no shape in the archive: give it "
-                     "with --input-shape x=D0xD1x...");
+  EXPECT_EQ(k.error, "--input-shape names 'y', which is not an input of forward (inputs: x)");
+
+  Fixture z;
+  code = std::string(kHeader) +
+         "  def forward(self: __torch__.M,\n    x: Tensor,\n    z: Tensor) -> Tensor:\n    return x\n";
+  EXPECT_FALSE(z.build(code));
+  EXPECT_EQ(z.error, "code/__torch__.py:9: input 'z' of forward has no shape in the archive: give it "
+                     "with --input-shape z=D0xD1x...");
 
   Fixture r;
   code = std::string(kHeader) + "  def forward(self: __torch__.M,\n    x: Tensor) -> Tensor:\n    return (self).forward(x, )\n";

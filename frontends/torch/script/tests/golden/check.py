@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""One TorchScript golden test: compile a case with kiln for one plugin, run
+it on the inputs generate.py stored and compare with PyTorch's outputs
+(rtol 1e-4, atol 1e-5).
+
+    check.py KILN GOLDEN_DIR CASE PLUGIN WORK_DIR
+
+Exit codes: 0 match, 1 mismatch or failure, 77 skipped (no golden data,
+i.e. PyTorch was not available at build time).
+"""
+import json
+import os
+import subprocess
+import sys
+
+kiln, golden, case, plugin, work = sys.argv[1:6]
+manifest_path = os.path.join(golden, "manifest.json")
+if not os.path.exists(manifest_path):
+    print("SKIP: no TorchScript golden data in %s (PyTorch/torchvision not found at build time)" % golden)
+    sys.exit(77)
+with open(manifest_path) as f:
+    manifest = json.load(f)
+if case not in manifest:
+    print("FAIL: case %s is not in %s" % (case, manifest_path))
+    sys.exit(1)
+os.makedirs(work, exist_ok=True)
+ok = True
+for call in manifest[case]:
+    method = call["method"]
+    artifact = os.path.join(work, "%s.%s.%s.kiln" % (case, method, plugin))
+    # The cpu plugin runs what it supports; the reference plugin the rest.
+    targets = plugin if plugin == "reference" else plugin + ",reference"
+    cmd = [kiln, "compile", os.path.join(golden, case + ".pt"), "--method", method,
+           "--target", targets, "-o", artifact]
+    for i in call["inputs"]:
+        cmd += ["--input-shape", "%s=%s" % (i["name"], "x".join(str(d) for d in i["shape"]))]
+    print("$ " + " ".join(cmd), flush=True)
+    r = subprocess.run(cmd)
+    if r.returncode != 0:
+        print("FAIL: compile %s.%s exited with %d" % (case, method, r.returncode))
+        ok = False
+        continue
+    cmd = [kiln, "run", artifact, "--rtol", "1e-4", "--atol", "1e-5"]
+    for i in call["inputs"]:
+        cmd += ["--input", "%s=%s" % (i["name"], os.path.join(golden, i["file"]))]
+    for o in call["outputs"]:
+        cmd += ["--expect", "%s=%s" % (o["name"], os.path.join(golden, o["file"]))]
+    print("$ " + " ".join(cmd), flush=True)
+    r = subprocess.run(cmd)
+    if r.returncode != 0:
+        print("FAIL: %s.%s on %s does not match PyTorch" % (case, method, plugin))
+        ok = False
+sys.exit(0 if ok else 1)

@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""Writes the TorchScript golden cases of kiln's TorchScript importer.
+
+    /usr/bin/python3 generate.py OUTDIR
+
+For every case: OUTDIR/<case>.pt (torch.jit.save), the inputs as
+<case>.<method>.in.<name>.npy and the outputs that torch.jit.load of that
+very file computes, as <case>.<method>.out.<k>.npy, plus OUTDIR/manifest.json
+that lists, per case and method, the input names and shapes. Random weights
+with a fixed seed; nothing is downloaded. One process writes every case, so
+that the build spends the interpreter start-up and the imports once.
+"""
+import json
+import os
+import sys
+from typing import Optional, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OUT = sys.argv[1]
+os.makedirs(OUT, exist_ok=True)
+torch.manual_seed(1234)
+manifest = {}
+
+
+def flat_outputs(v):
+    if isinstance(v, torch.Tensor):
+        return [v]
+    if isinstance(v, (tuple, list)):
+        r = []
+        for x in v:
+            r += flat_outputs(x)
+        return r
+    raise TypeError(type(v))
+
+
+def save(case, module, calls):
+    """calls: list of (method, {input name: tensor}) in parameter order."""
+    path = os.path.join(OUT, case + ".pt")
+    torch.jit.save(module, path)
+    loaded = torch.jit.load(path)
+    entry = []
+    for method, inputs in calls:
+        with torch.no_grad():
+            out = getattr(loaded, method)(*inputs.values())
+        outs = flat_outputs(out)
+        item = {"method": method, "inputs": [], "outputs": []}
+        for n, t in inputs.items():
+            f = "%s.%s.in.%s.npy" % (case, method, n)
+            np.save(os.path.join(OUT, f), t.numpy())
+            item["inputs"].append({"name": n, "shape": list(t.shape), "file": f})
+        for k, t in enumerate(outs):
+            f = "%s.%s.out.%d.npy" % (case, method, k)
+            np.save(os.path.join(OUT, f), t.detach().numpy())
+            item["outputs"].append({"name": "output" if len(outs) == 1 else "output_%d" % k, "file": f})
+        entry.append(item)
+    manifest[case] = entry
+
+
+# --- MLP, traced and scripted ---------------------------------------------------
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(16, 32)
+        self.act = nn.GELU()
+        self.fc2 = nn.Linear(32, 10)
+        self.drop = nn.Dropout(0.2)
+
+    def forward(self, x):
+        h = self.drop(self.act(self.fc1(x)))
+        return F.log_softmax(self.fc2(h) * 0.5 + 1, dim=1)
+
+
+mlp = MLP().eval()
+x = torch.randn(3, 16)
+save("mlp_traced", torch.jit.trace(mlp, x), [("forward", {"x": x})])
+save("mlp_scripted", torch.jit.script(mlp), [("forward", {"x": x})])
+
+
+# --- scripted control flow: if on a tensor value, for, while ------------------
+class Control(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(6, 6)
+        self.steps = 3
+
+    def forward(self, x: torch.Tensor, flag: bool = True) -> torch.Tensor:
+        if x.mean() > 0:
+            y = self.lin(x)
+        else:
+            y = torch.sigmoid(x) - 1
+        for i in range(self.steps):
+            y = y * 0.5 + float(i)
+        k = 0
+        acc = torch.zeros_like(y)
+        while k < 3:
+            acc = acc + y / (k + 1)
+            k += 1
+        if flag:
+            acc = torch.tanh(acc)
+        return acc
+
+
+ctl = torch.jit.script(Control().eval())
+xc = torch.randn(2, 6).abs()
+save("control_scripted", ctl, [("forward", {"x": xc})])
+save("control_scripted_neg", ctl, [("forward", {"x": -xc})])
+
+
+# --- several exported methods -------------------------------------------------
+class Multi(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+        self.blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])
+        self.head_lin = nn.Linear(4, 2)
+        self.register_buffer("offset", torch.arange(4, dtype=torch.float32))
+        self.eps = 0.25
+
+    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        f = self.features(x)
+        return f, self.head(f.mean(dim=[2, 3]), None)
+
+    @torch.jit.export
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return F.relu(self.bn(self.conv(x))) + self.offset.view(1, -1, 1, 1)
+
+    @torch.jit.export
+    def head(self, v: torch.Tensor, bias: Optional[torch.Tensor]) -> torch.Tensor:
+        for b in self.blocks:
+            v = torch.tanh(b(v))
+        if bias is not None:
+            v = v + bias
+        return self.head_lin(v) * self.eps
+
+
+mm = Multi().eval()
+with torch.no_grad():
+    mm.bn.running_mean.uniform_(-0.5, 0.5)
+    mm.bn.running_var.uniform_(0.5, 2.0)
+mms = torch.jit.script(mm)
+xi = torch.randn(1, 3, 8, 8)
+save("multimethod_scripted", mms,
+     [("forward", {"x": xi}), ("features", {"x": xi}),
+      ("head", {"v": torch.randn(2, 4), "bias": torch.randn(4)})])
+
+# --- torchvision CNNs ---------------------------------------------------------
+import torchvision  # noqa: E402
+
+xin = torch.randn(1, 3, 64, 64)
+for name, ctor in [("resnet18", torchvision.models.resnet18),
+                   ("mobilenet_v2", torchvision.models.mobilenet_v2)]:
+    net = ctor(weights=None).eval()
+    # Non-trivial batch norm statistics, so that folding them matters.
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+    traced = torch.jit.trace(net, xin)
+    save(name + "_traced", traced, [("forward", {"x": xin})])
+    save(name + "_traced_frozen", torch.jit.freeze(traced), [("forward", {"x": xin})])
+    scripted = torch.jit.script(net)
+    save(name + "_scripted", scripted, [("forward", {"x": xin})])
+    save(name + "_scripted_frozen", torch.jit.freeze(torch.jit.script(net).eval()),
+         [("forward", {"x": xin})])
+
+# --- nn.TransformerEncoderLayer ---------------------------------------------------
+enc = nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32, dropout=0.1,
+                                 batch_first=True).eval()
+src = torch.randn(2, 5, 16)
+save("transformer_scripted", torch.jit.script(enc), [("forward", {"src": src})])
+# With autograd on, tracing records the decomposed attention; under no_grad,
+# the fused aten::_transformer_encoder_layer_fwd.
+save("transformer_traced", torch.jit.trace(enc, src, check_trace=False), [("forward", {"src": src})])
+with torch.no_grad():
+    save("transformer_traced_nograd", torch.jit.trace(enc, src, check_trace=False),
+         [("forward", {"src": src})])
+
+with open(os.path.join(OUT, "manifest.json"), "w") as f:
+    json.dump(manifest, f, indent=1, sort_keys=True)
+print("wrote %d TorchScript golden cases to %s" % (len(manifest), OUT))
