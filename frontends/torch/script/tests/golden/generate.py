@@ -183,6 +183,27 @@ with torch.no_grad():
     save("transformer_traced_nograd", torch.jit.trace(enc, src, check_trace=False),
          [("forward", {"src": src})])
 
+# --- the records PyTorch 2.x writes, on a 1.13 archive ----------------------------
+# byteorder, .data/serialization_id, the version in .data/version, and
+# traced_inputs.pkl with empty storage records; a different top folder
+# ("archive/", as when saving to a buffer) and deflated code records.
+import zipfile  # noqa: E402
+
+src = zipfile.ZipFile(os.path.join(OUT, "mlp_traced.pt"))
+with zipfile.ZipFile(os.path.join(OUT, "mlp_traced_v2records.pt"), "w") as dst:
+    for info in src.infolist():
+        rel = info.filename.split("/", 1)[1]
+        data = src.read(info)
+        if rel == "version":
+            rel = ".data/version"
+        method = zipfile.ZIP_DEFLATED if rel.endswith(".py") else zipfile.ZIP_STORED
+        dst.writestr("archive/" + rel, data, compress_type=method)
+    dst.writestr("archive/byteorder", "little")
+    dst.writestr("archive/.data/serialization_id", "1234567890123456789012345678901234567890")
+    dst.writestr("archive/traced_inputs.pkl", b"\x80\x02}q\x00.")
+    dst.writestr("archive/traced_inputs/0", b"")
+manifest["mlp_traced_v2records"] = [dict(c) for c in manifest["mlp_traced"]]
+
 with open(os.path.join(OUT, "manifest.json"), "w") as f:
     json.dump(manifest, f, indent=1, sort_keys=True)
 print("wrote %d TorchScript golden cases to %s" % (len(manifest), OUT))
