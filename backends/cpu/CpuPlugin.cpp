@@ -77,6 +77,13 @@ int64_t numel(const Dims &s) {
   return n;
 }
 
+/// Below this many estimated flops per run a plan runs on one thread
+/// (KILN_CPU_SMALL_WORK_FLOPS overrides; 0 turns the rule off).
+const double kSmallWorkFlops = [] {
+  const char *e = std::getenv("KILN_CPU_SMALL_WORK_FLOPS");
+  return e && *e ? std::atof(e) : 4e6;
+}();
+
 bool strict() {
   const char *e = std::getenv("KILN_CPU_STRICT");
   return e && *e && std::string(e) != "0";
@@ -299,6 +306,8 @@ struct Plan {
   // adds for layout conversions (ids from the graph's value count up).
   std::map<int32_t, memory::desc> layout;
   int32_t numValues = 0;
+  double flops = 0; // estimated work of one run (threads: see executeImpl)
+  bool singleThread = false;
   uint64_t arenaBytes = 0, sumBytes = 0, numIntermediates = 0;
   void *arena = nullptr;
   std::mutex busy;
@@ -682,6 +691,7 @@ private:
         replaceRead(step, a.value, v);
         a.value = v;
       }
+    estimateWork(step, out);
     int32_t reorderTo = -1;
     memory::desc dstMd;
     for (Arg &a : step.args)
@@ -698,6 +708,26 @@ private:
     plan.steps.push_back(std::move(step));
     if (reorderTo >= 0)
       addReorder(reorderTo, dstMd, out, plainMd(plan.shapes.at(out)), node);
+  }
+
+  /// Adds the step's work to plan.flops: 2 x outputs x multiply-adds per
+  /// output for products (from the weights' dims), the outputs otherwise.
+  void estimateWork(const Step &step, int32_t out) {
+    double outputs = double(numel(plan.shapes.at(out)));
+    Kind kind = exec.nodes[step.node]->kind;
+    for (const Arg &a : step.args)
+      if (a.key == DNNL_ARG_WEIGHTS && (kind == Kind::Conv || kind == Kind::Gemm || kind == Kind::Linear ||
+                                        kind == Kind::MatMul)) {
+        Dims w = a.md.dims();
+        double per = double(numel(w));
+        if (kind == Kind::Conv)
+          per /= double(w.size() == 5 ? w[0] * w[1] : w[0]); // [G,]O,I,kh,kw
+        else
+          per /= double(std::max<int64_t>(w.back(), 1)); // ...,K,N
+        plan.flops += 2.0 * outputs * per;
+        return;
+      }
+    plan.flops += outputs;
   }
 
   /// The layout for an operand that may stay in its producer's layout: the
@@ -1220,6 +1250,24 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       std::string error;
       if (!PlanBuilder(exec, *fresh, strm).build(error))
         return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
+#ifdef KILN_CPU_HAVE_OPENMP
+      // Work this small finishes before a second thread is worth waking (and
+      // on a busy machine a parallel region can wait a whole time slice for
+      // it). oneDNN sizes a primitive's thread team when it creates it, so
+      // such a plan is built again, and run, with one thread.
+      if (fresh->flops < kSmallWorkFlops && omp_get_max_threads() > 1) {
+        ThreadScope one(1);
+        auto single = std::make_unique<Plan>();
+        for (int32_t i = 0; i < numInputs; ++i)
+          single->shapes[exec.inputs[i]] = Dims(inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
+        uint64_t fallbacks = exec.refFallbacks;
+        if (!PlanBuilder(exec, *single, strm).build(error))
+          return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
+        exec.refFallbacks = fallbacks;
+        single->singleThread = true;
+        fresh = std::move(single);
+      }
+#endif
       fresh->arena = std::aligned_alloc(64, std::max<uint64_t>(align64(fresh->arenaBytes), 64));
       if (!fresh->arena)
         return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate the intermediates' arena");
@@ -1232,6 +1280,10 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
     exec.last.intermediate_bytes = plan->sumBytes;
     exec.last.num_intermediates = plan->numIntermediates;
   }
+#ifdef KILN_CPU_HAVE_OPENMP
+  // Small plans run on the calling thread alone (see above).
+  ThreadScope smallWork(plan->singleThread ? 1 : 0);
+#endif
   // One run at a time uses the plan's arena; a concurrent run gets its own.
   std::unique_lock<std::mutex> busy(plan->busy, std::try_to_lock);
   std::unique_ptr<void, void (*)(void *)> ownArena(nullptr, std::free);
