@@ -331,4 +331,27 @@ TEST(TorchCheckpoint, TorchScriptArchivesStayInert) {
   EXPECT_NE(error.find("TorchScript archive"), std::string::npos) << error;
 }
 
+TEST(TorchCheckpoint, VerifyCrcCatchesCorruptStorages) {
+  LOAD_MANIFEST_OR_SKIP(rows);
+  std::string path = std::string(dataDir()) + "/state_dict.pt";
+  std::string error;
+  std::shared_ptr<const kiln::MappedFile> f = kiln::MappedFile::open(path, &error);
+  ASSERT_TRUE(f) << error;
+  auto ck = Checkpoint::open(f, &error);
+  ASSERT_TRUE(ck) << error;
+  ByteView s;
+  ASSERT_TRUE(ck->storageView(ck->tensors().front(), &s, &error));
+  ASSERT_GT(s.size, 0u);
+  std::string bytes(reinterpret_cast<const char *>(f->data()), f->size());
+  size_t at = size_t(s.data - f->data());
+  bytes[at] = char(bytes[at] ^ 1);
+  CheckpointOptions verify;
+  verify.verifyCrc = true;
+  EXPECT_TRUE(Checkpoint::open(kiln::MappedFile::fromBuffer(bytes, "c.pt"), &error))
+      << "without verifyCrc, data is not read when opening";
+  EXPECT_FALSE(Checkpoint::open(kiln::MappedFile::fromBuffer(bytes, "c.pt"), &error, verify));
+  EXPECT_NE(error.find("CRC-32 mismatch"), std::string::npos) << error;
+  EXPECT_TRUE(Checkpoint::open(path, &error, verify)) << error;
+}
+
 } // namespace
