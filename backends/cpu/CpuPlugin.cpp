@@ -717,7 +717,7 @@ private:
     Kind kind = exec.nodes[step.node]->kind;
     for (const Arg &a : step.args)
       if (a.key == DNNL_ARG_WEIGHTS && (kind == Kind::Conv || kind == Kind::Gemm || kind == Kind::Linear ||
-                                        kind == Kind::MatMul)) {
+                                        kind == Kind::MatMul || kind == Kind::Fused)) {
         Dims w = a.md.dims();
         double per = double(numel(w));
         if (kind == Kind::Conv)
