@@ -179,17 +179,20 @@ Value Impl::materialize(TensorData &d) {
   for (int64_t k = (int64_t)d.shape.size() - 1; k >= 0; --k) {
     if (d.shape[k] < 0 || d.strides[k] < 0)
       error("tensor '" + d.name + "' has a negative size or stride");
+    uint64_t reach = 0;
     if (d.shape[k] == 0)
       numel = 0;
-    else {
-      numel *= d.shape[k];
-      maxIndex += (uint64_t)(d.shape[k] - 1) * (uint64_t)d.strides[k];
-    }
+    else if (__builtin_mul_overflow(numel, d.shape[k], &numel) ||
+             __builtin_mul_overflow((uint64_t)(d.shape[k] - 1), (uint64_t)d.strides[k], &reach) ||
+             __builtin_add_overflow(maxIndex, reach, &maxIndex))
+      error("tensor '" + d.name + "' has sizes and strides too large to address");
     if (d.shape[k] != 1 && d.strides[k] != expect)
       contiguous = false;
     expect *= d.shape[k];
   }
-  if (numel > 0 && (maxIndex + 1) * item > d.storageBytes)
+  uint64_t lastByte = 0;
+  if (numel > 0 && (__builtin_mul_overflow(maxIndex + 1, (uint64_t)item, &lastByte) ||
+                    lastByte > d.storageBytes))
     error("tensor '" + d.name + "' reaches past the end of its storage (" +
           std::to_string(d.storageBytes) + " bytes)");
   auto type = RankedTensorType::get(d.shape, elt);
@@ -429,6 +432,9 @@ bool Impl::exec(const Block &block, Frame &f) {
   for (const auto &sp : block) {
     const Stmt &s = *sp;
     cur = s.loc;
+    if (++steps > opts.maxSteps)
+      error("evaluation runs more than " + std::to_string(opts.maxSteps) +
+            " statements (loops too long to unroll at compile time)");
     switch (s.kind) {
     case Stmt::Kind::Pass:
       break;

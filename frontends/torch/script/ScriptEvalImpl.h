@@ -42,6 +42,7 @@ struct Evaluator::Impl {
   TorchScriptImportOptions opts;
   mlir::Block *entry = nullptr;
   int callDepth = 0;
+  int64_t steps = 0;
   std::string diag;      // MLIR diagnostics of the op being built
   SourceLoc cur;         // the statement being evaluated
   std::string currentOp; // the call being evaluated, for messages

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace kiln::torch;
 using namespace kiln::torch::script;
 
@@ -199,6 +201,58 @@ TEST(ScriptEval, ShapeMismatchIsAnErrorNotACrash) {
 )";
   EXPECT_FALSE(f.build(code, opts));
   EXPECT_NE(f.error.find("code/__torch__.py:11: torch.linear: "), std::string::npos) << f.error;
+}
+
+} // namespace
+
+namespace {
+
+TEST(ScriptEval, MalformedTensorDataIsRefused) {
+  std::vector<float> buf(4, 1.0f);
+  auto run = [&](std::vector<int64_t> shape, std::vector<int64_t> strides, int64_t offset, int dtype) {
+    mlir::MLIRContext ctx;
+    Evaluator ev(ctx, "t.pt");
+    ev.addModule(parseModule("class M(Module):\n  w : Tensor\n  def forward(self: __torch__.M,\n"
+                             "    x: Tensor) -> Tensor:\n    return torch.add(x, self.w)\n",
+                             "code/__torch__.py", "__torch__"));
+    auto d = std::make_shared<TensorData>();
+    d->dtype = dtype;
+    d->shape = shape;
+    d->strides = strides;
+    d->offset = offset;
+    d->storage = reinterpret_cast<const uint8_t *>(buf.data());
+    d->storageBytes = buf.size() * sizeof(float);
+    d->name = "w";
+    auto obj = std::make_shared<Object>();
+    obj->cls = "__torch__.M";
+    obj->attrs.push_back({"w", Val::tensorData(d)});
+    TorchScriptImportOptions opts;
+    bool small = shape.size() <= 2 && std::all_of(shape.begin(), shape.end(), [](int64_t v) { return v <= 4; });
+    opts.inputShapes["x"] = small ? shape : std::vector<int64_t>{4};
+    try {
+      auto m = ev.build(Val::object(obj), opts);
+      m->erase();
+      return std::string();
+    } catch (const ScriptError &e) {
+      return std::string(e.what());
+    }
+  };
+  EXPECT_EQ(run({4}, {1}, 0, 6), "");
+  EXPECT_EQ(run({2, 2}, {1, 2}, 0, 6), ""); // a transposed view is copied
+  EXPECT_EQ(run({4}, {1}, 1, 6),
+            "code/__torch__.py:5: tensor 'w' reaches past the end of its storage (16 bytes)");
+  EXPECT_EQ(run({4}, {2}, 0, 6),
+            "code/__torch__.py:5: tensor 'w' reaches past the end of its storage (16 bytes)");
+  EXPECT_EQ(run({4}, {-1}, 0, 6), "code/__torch__.py:5: tensor 'w' has a negative size or stride");
+  EXPECT_EQ(run({4}, {1, 1}, 0, 6), "code/__torch__.py:5: tensor 'w' has 1 sizes but 2 strides");
+  EXPECT_EQ(run({4}, {1}, 0, 9),
+            "code/__torch__.py:5: tensor 'w' has dtype 9, which kiln does not support");
+  EXPECT_EQ(run({1LL << 40}, {1}, 0, 6),
+            "code/__torch__.py:5: tensor 'w' reaches past the end of its storage (16 bytes)");
+  EXPECT_EQ(run({1LL << 40, 1LL << 40}, {1LL << 40, 1}, 0, 6),
+            "code/__torch__.py:5: tensor 'w' has sizes and strides too large to address");
+  EXPECT_EQ(run({1LL << 62}, {1LL << 62}, 0, 6),
+            "code/__torch__.py:5: tensor 'w' has sizes and strides too large to address");
 }
 
 } // namespace

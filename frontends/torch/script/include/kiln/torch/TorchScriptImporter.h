@@ -44,6 +44,8 @@ struct TorchScriptImportOptions {
   int64_t maxLoopIterations = 100000;
   /// Upper bound on nested calls (recursion guard).
   int maxCallDepth = 256;
+  /// Upper bound on statements executed in all (nested loops guard).
+  int64_t maxSteps = 10000000;
 };
 
 /// True when the file at `path` looks like a TorchScript archive: a zip whose
