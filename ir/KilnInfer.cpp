@@ -1045,8 +1045,12 @@ KILN_INFER(ResizeOp) {
       float s = (*a.getScales())[i];
       if (!(s > 0))
         return d.fail("scales must be positive, got ", (double)s);
-      if (!t.isDynamicDim(i))
-        shape[i] = (int64_t)std::floor((double)t.getDimSize(i) * s);
+      if (t.isDynamicDim(i))
+        continue;
+      double dim = std::floor((double)t.getDimSize(i) * s);
+      if (!(dim < 0x1p62)) // also NaN (0 * inf)
+        return d.fail("scales[", i, "] = ", (double)s, " makes dim ", i, " out of range");
+      shape[i] = (int64_t)dim;
     }
   } else if (isa<FloatType>(eltOf(a.getSizes()))) {
     // Run-time scales: the operand's length must match the rank.

@@ -936,6 +936,10 @@ LogicalResult importSlice(Node &n, SmallVectorImpl<Value> &out) {
   if (!axes || !steps) {
     if (count < 0)
       return emitError(n.loc) << "Slice without axes/steps needs starts of known length";
+    // One entry per sliced axis: no more than a tensor's rank (the artifact
+    // allows 64), whatever length the model declares for starts.
+    if (count > 64)
+      return emitError(n.loc) << "Slice starts has " << count << " entries (more than 64 axes)";
     if (!axes) { // axes 0..count-1
       SmallVector<int64_t> all;
       for (int64_t i = 0; i < count; ++i)

@@ -128,3 +128,66 @@ for name, a in arrays.items():
 b = io.BytesIO(); np.lib.format.write_array(b, np.ones(2, f), version=(2, 0)); write("fuzz_npy", "v2.npy", b.getvalue())
 b = io.BytesIO(); np.lib.format.write_array(b, np.ones(2, f), version=(3, 0)); write("fuzz_npy", "v3.npy", b.getvalue())
 print("seeds written under", corpus)
+
+# --- PyTorch formats (Debian's python3-torch) -----------------------------------
+try:
+    import torch
+except ImportError:
+    torch = None
+if torch is not None:
+    import json, pickle, struct, zipfile
+    torch.manual_seed(0)
+    sd = {"w": torch.arange(6, dtype=torch.float32).reshape(2, 3), "b": torch.tensor([1, 2], dtype=torch.int64),
+          "h": torch.ones(3, dtype=torch.float16)}
+    b = io.BytesIO(); torch.save(sd, b); write("fuzz_zip", "state_dict.pt", b.getvalue())
+    b = io.BytesIO(); torch.save(sd, b, _use_new_zipfile_serialization=False)
+    write("fuzz_checkpoint", "legacy_state_dict.pt", b.getvalue())
+    b = io.BytesIO(); torch.save({"epoch": 3, "opt": {"lr": 0.1, "betas": (0.9, 0.99)}, "t": torch.zeros(2, 2)}, b)
+    write("fuzz_checkpoint", "nested.pt", b.getvalue())
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(4, 2)
+
+        def forward(self, x):
+            y = self.fc(x)
+            if y.sum() > 0:
+                y = torch.relu(y)
+            for i in range(2):
+                y = y * 2.0 + float(i)
+            return torch.softmax(y, dim=-1)
+
+    scripted = torch.jit.script(Net())
+    b = io.BytesIO(); torch.jit.save(scripted, b); archive = b.getvalue()
+    write("fuzz_checkpoint", "scripted.pt", archive)
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        for n in z.namelist():
+            if "/code/" in n and n.endswith(".py"):
+                write("fuzz_torchscript", n.split("/code/")[1].replace("/", "_"), z.read(n))
+            if n.endswith("data.pkl") or n.endswith("constants.pkl"):
+                write("fuzz_pickle", "torchscript_" + n.rsplit("/", 1)[1], z.read(n))
+    # The pickle inside a state_dict archive, and plain protocol-2 pickles.
+    with zipfile.ZipFile(io.BytesIO(b.getvalue() if False else open(os.path.join(corpus, "fuzz_zip", "state_dict.pt"), "rb").read())) as z:
+        for n in z.namelist():
+            if n.endswith("data.pkl"):
+                write("fuzz_pickle", "state_dict_data.pkl", z.read(n))
+    write("fuzz_pickle", "plain_dict.pkl", pickle.dumps({"a": [1, 2.5, "x", None, True], "b": (1, (2, 3)), "c": b"\x00\x01"}, protocol=2))
+    write("fuzz_pickle", "memo_shared.pkl", pickle.dumps([[1, 2]] * 3, protocol=2))
+
+    def safetensors(tensors, meta=None):
+        header, data = {}, b""
+        if meta:
+            header["__metadata__"] = meta
+        for name, (dt, shape, raw) in tensors.items():
+            header[name] = {"dtype": dt, "shape": shape, "data_offsets": [len(data), len(data) + len(raw)]}
+            data += raw
+        h = json.dumps(header).encode()
+        h += b" " * (-len(h) % 8)
+        return struct.pack("<Q", len(h)) + h + data
+
+    write("fuzz_safetensors", "two.safetensors", safetensors(
+        {"w": ("F32", [2, 2], np.arange(4, dtype=f).tobytes()), "i": ("I64", [1], np.array([7], np.int64).tobytes())},
+        {"format": "pt"}))
+    write("fuzz_safetensors", "scalar_bf16.safetensors", safetensors({"s": ("BF16", [], b"\x80\x3f")}))
+    write("fuzz_safetensors", "empty.safetensors", safetensors({}))
