@@ -26,8 +26,10 @@
 #include "../backends/reference/kernels/Kernels.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/Support/xxhash.h"
 
 #include <map>
@@ -93,24 +95,14 @@ struct ConstantFoldPass : PassWrapper<ConstantFoldPass, OperationPass<func::Func
     std::string name = op->getName().stripDialect().str();
     if (!ref::isSupported(name))
       return false;
-    std::vector<std::string> storage(op->getNumOperands());
-    std::vector<ref::Tensor> ins(op->getNumOperands());
-    std::vector<const ref::Tensor *> insp;
-    int64_t inBytes = 0;
-    for (auto [k, v] : llvm::enumerate(op->getOperands())) {
-      auto c = v.getDefiningOp<ConstantOp>();
+    // Sizes first: weights are only read (copied) for a fold that will happen.
+    int64_t inBytes = 0, outElements = 0, outBytes = 0;
+    for (Value v : op->getOperands()) {
       auto t = dyn_cast<RankedTensorType>(v.getType());
-      if (!c || !t || !t.hasStaticShape() || !dtypeOf(t.getElementType()))
+      if (!v.getDefiningOp<ConstantOp>() || !t || !t.hasStaticShape() || !dtypeOf(t.getElementType()))
         return false;
-      if (!constantBytes(c.getValue(), storage[k]))
-        return false;
-      inBytes += (int64_t)storage[k].size();
-      ins[k].dtype = ref::DType(dtypeOf(t.getElementType()));
-      ins[k].shape.assign(t.getShape().begin(), t.getShape().end());
-      ins[k].data = storage[k].data();
-      insp.push_back(&ins[k]);
+      inBytes += t.getNumElements() * (int64_t)storageBytes(t.getElementType());
     }
-    int64_t outElements = 0, outBytes = 0;
     for (Value r : op->getResults()) {
       auto t = dyn_cast<RankedTensorType>(r.getType());
       if (!t || !t.hasStaticShape() || !dtypeOf(t.getElementType()))
@@ -120,6 +112,18 @@ struct ConstantFoldPass : PassWrapper<ConstantFoldPass, OperationPass<func::Func
     }
     if (outElements > maxElements || outBytes > std::max<int64_t>(inBytes, growthBytes))
       return false;
+    std::vector<std::string> storage(op->getNumOperands());
+    std::vector<ref::Tensor> ins(op->getNumOperands());
+    std::vector<const ref::Tensor *> insp;
+    for (auto [k, v] : llvm::enumerate(op->getOperands())) {
+      auto t = cast<RankedTensorType>(v.getType());
+      if (!constantBytes(v.getDefiningOp<ConstantOp>().getValue(), storage[k]))
+        return false;
+      ins[k].dtype = ref::DType(dtypeOf(t.getElementType()));
+      ins[k].shape.assign(t.getShape().begin(), t.getShape().end());
+      ins[k].data = storage[k].data();
+      insp.push_back(&ins[k]);
+    }
     ref::Attrs attrs;
     for (NamedAttribute na : op->getAttrs()) {
       if (na.getName().getValue() == "operandSegmentSizes")
@@ -159,27 +163,57 @@ struct ConstantFoldPass : PassWrapper<ConstantFoldPass, OperationPass<func::Func
     return true;
   }
 
+  /// The bytes of a constant without copying resource blobs (weights).
+  static bool viewBytes(ConstantOp c, std::string &copy, ArrayRef<char> &view) {
+    if (auto res = dyn_cast<DenseResourceElementsAttr>(c.getValue())) {
+      AsmResourceBlob *blob = res.getRawHandle().getBlob();
+      if (!blob)
+        return false;
+      view = blob->getData();
+      return true;
+    }
+    if (!constantBytes(c.getValue(), copy))
+      return false;
+    view = ArrayRef<char>(copy.data(), copy.size());
+    return true;
+  }
+
+  /// Only constants that share their type with another one are read (a
+  /// memory-mapped weight of its own type is never touched).
   void share(func::FuncOp func) {
-    std::map<uint64_t, SmallVector<std::pair<ConstantOp, std::string>, 1>> seen;
+    struct Seen {
+      ConstantOp op;
+      std::string copy;
+      ArrayRef<char> bytes;
+    };
+    llvm::MapVector<Type, SmallVector<ConstantOp, 2>> byType;
+    func.walk([&](ConstantOp c) { byType[c.getType()].push_back(c); });
     SmallVector<ConstantOp> dead;
-    func.walk([&](ConstantOp c) {
-      std::string bytes;
-      if (!constantBytes(c.getValue(), bytes))
-        return;
-      uint64_t h = llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(
-                       reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size())) ^
-                   llvm::hash_value(c.getType().getAsOpaquePointer());
-      auto &bucket = seen[h];
-      for (auto &[first, firstBytes] : bucket)
-        if (first.getType() == c.getType() && firstBytes == bytes &&
-            first->getBlock() == c->getBlock()) {
-          c.getResult().replaceAllUsesWith(first.getResult());
-          dead.push_back(c);
-          ++shared;
-          return;
-        }
-      bucket.push_back({c, std::move(bytes)});
-    });
+    for (auto &[type, group] : byType) {
+      if (group.size() < 2)
+        continue;
+      std::map<uint64_t, std::vector<std::unique_ptr<Seen>>> seen;
+      for (ConstantOp c : group) {
+        auto s = std::make_unique<Seen>();
+        s->op = c;
+        if (!viewBytes(c, s->copy, s->bytes))
+          continue;
+        uint64_t h = llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(
+            reinterpret_cast<const uint8_t *>(s->bytes.data()), s->bytes.size()));
+        auto &bucket = seen[h];
+        bool replaced = false;
+        for (auto &first : bucket)
+          if (first->bytes == s->bytes && first->op->getBlock() == c->getBlock()) {
+            c.getResult().replaceAllUsesWith(first->op.getResult());
+            dead.push_back(c);
+            ++shared;
+            replaced = true;
+            break;
+          }
+        if (!replaced)
+          bucket.push_back(std::move(s));
+      }
+    }
     for (ConstantOp c : dead)
       c->erase();
   }

@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
@@ -110,11 +111,24 @@ struct SimplifyPass : PassWrapper<SimplifyPass, OperationPass<func::FuncOp>> {
     return "Compose transpose and reshape chains, fold shape subgraphs, remove identities and "
            "dead ops";
   }
+  // Shapes and folds unlock each other (a folded shape subgraph makes a
+  // reshape static, whose static result lets the next Shape fold): alternate
+  // shape inference and the patterns until nothing changes.
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateSimplifyPatterns(patterns);
-    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    OpPassManager infer(func::FuncOp::getOperationName());
+    infer.addPass(createShapeInferencePass());
+    for (int round = 0; round < 32; ++round) {
+      if (failed(runPipeline(infer, getOperation())))
+        return signalPassFailure();
+      bool changed = false;
+      if (failed(applyPatternsAndFoldGreedily(getOperation(), frozen, GreedyRewriteConfig(), &changed)))
+        return signalPassFailure();
+      if (!changed)
+        break;
+    }
   }
 };
 

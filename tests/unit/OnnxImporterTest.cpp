@@ -93,7 +93,8 @@ TEST_F(Fixture, ImportsTheBundledExample) {
   ASSERT_TRUE(succeeded(pm.run(*module)));
   auto after = countOps(*module);
   EXPECT_EQ(after["kiln.dropout"], 0);
-  EXPECT_EQ(after["kiln.conv"], 2);
+  EXPECT_EQ(after["kiln.fused_conv"], 2); // conv + relu, batch norm folded
+  EXPECT_EQ(after["kiln.batch_norm"], 0);
 }
 
 TEST_F(Fixture, MissingFileNamesThePath) {

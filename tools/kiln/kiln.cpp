@@ -149,9 +149,13 @@ struct PassChangeReport : mlir::PassInstrumentation {
   void runBeforePass(Pass *pass, Operation *op) override {
     if (pass->getArgument().empty()) // pass-manager adaptors, not passes
       return;
-    auto c = count(op);
     std::lock_guard<std::mutex> lock(mutex);
-    pending[{pass, op}] = std::move(c);
+    // A pass a pass runs itself (e.g. kiln-simplify's shape inference) is
+    // part of that pass's change, not an entry of its own.
+    for (auto &kv : pending)
+      if (kv.first.second == op || kv.first.second->isProperAncestor(op))
+        return;
+    pending[{pass, op}] = count(op);
   }
   void runAfterPass(Pass *pass, Operation *op) override {
     if (pass->getArgument().empty()) // pass-manager adaptors, not passes
