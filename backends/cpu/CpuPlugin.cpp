@@ -293,6 +293,7 @@ struct Step {
   std::vector<Arg> args;
   std::vector<int32_t> reads, writes; // values
   bool reorder = false;               // a layout conversion (CpuLayout below)
+  int32_t accumulate = -1;            // sum post-op: copy this value into the result first
   std::vector<int32_t> refInputs;     // Ref: the node's inputs, plain-layout copies substituted
 };
 
@@ -705,6 +706,13 @@ private:
           plan.layout[out] = a.md;
       }
     int32_t node = step.node;
+    if (step.accumulate >= 0) {
+      // The result starts as the residual (in the result's layout).
+      for (const Arg &a : step.args)
+        if (a.key == DNNL_ARG_DST)
+          addReorder(step.accumulate, mdOf(step.accumulate), a.value, a.md, node);
+      step.reads.push_back(step.accumulate); // (kept alive up to here)
+    }
     plan.steps.push_back(std::move(step));
     if (reorderTo >= 0)
       addReorder(reorderTo, dstMd, out, plainMd(plan.shapes.at(out)), node);
@@ -771,9 +779,34 @@ private:
                                                           bias, dst, win.s, win.d, win.pb, win.pe)
                        : dnnl::convolution_forward::desc(pk, algorithm::convolution_direct, src, wAsk,
                                                           dst, win.s, win.d, win.pb, win.pe);
+      // A residual: oneDNN 2.6's direct (brgemm/jit) convolutions take a
+      // full-size addend only as a `sum` post-op, which adds to what the
+      // result buffer holds. So the layout the convolution picks is fixed for
+      // its result, pushStep copies the residual there first (into that
+      // layout, usually its producer's), and the convolution accumulates.
+      bool residual = ni.op == "fused_conv" && ni.inputs.size() > 3 && ni.inputs[3] >= 0;
+      memory::desc resMd = plainMd(outShape);
+      bool sum = residual && !exec.isOutput[out] && in[3] && in[3]->shape == outShape;
+      if (sum) {
+        resMd = dnnl::convolution_forward::primitive_desc(d, eng).dst_desc();
+        d = hasBias ? dnnl::convolution_forward::desc(pk, algorithm::convolution_direct, src, wAsk, bias,
+                                                      resMd, win.s, win.d, win.pb, win.pe)
+                    : dnnl::convolution_forward::desc(pk, algorithm::convolution_direct, src, wAsk, resMd,
+                                                      win.s, win.d, win.pb, win.pe);
+        step.accumulate = ni.inputs[3];
+      }
       dnnl::primitive_attr attr;
       dnnl::post_ops po;
-      appendFusedConvPostOps(po, ni, outShape); // fused_conv: residual, activation
+      if (residual) {
+        if (sum)
+          po.append_sum(1.f);
+        else
+          po.append_binary(algorithm::binary_add, resMd);
+        EltwiseAlg act;
+        if (fusedActivation(ni.attrs, act))
+          po.append_eltwise(1.f, act.alg, act.alpha, act.beta);
+      } else
+        appendFusedConvPostOps(po, ni, outShape); // fused_conv: activation
       if (ni.hasPost)
         po.append_eltwise(1.f, ni.post.alg, ni.post.alpha, ni.post.beta);
       attr.set_post_ops(po);
@@ -784,9 +817,8 @@ private:
       if (hasBias)
         step.args.push_back(weightArg(ni, DNNL_ARG_BIAS, ni.inputs[2], bias, bias));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
-      if (ni.op == "fused_conv" && ni.inputs.size() > 3 && ni.inputs[3] >= 0)
-        step.args.push_back(valueArg(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, ni.inputs[3],
-                                     plainMd(outShape)));
+      if (residual && !sum)
+        step.args.push_back(valueArg(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, ni.inputs[3], resMd));
       return true;
     }
     case Kind::Fused:
@@ -1046,8 +1078,11 @@ private:
         continue;
       }
       if (!isOutput[w] && !isInput[w]) {
-        def[w] = last[w] = int32_t(s);
-        slots.push_back(w);
+        if (def[w] < 0) { // the first writer defines it (a sum post-op's copy)
+          def[w] = int32_t(s);
+          slots.push_back(w);
+        }
+        last[w] = std::max(last[w], int32_t(s));
       }
     }
     std::vector<uint64_t> sizes;
