@@ -1217,6 +1217,51 @@ const std::unordered_map<std::string, Handler> &atenTable() {
         c.isFloat ? c.f.push_back(d) : c.i.push_back((int64_t)d);
       return T(im.constant(type, makeConstant(type, c)));
     };
+    t["linspace"] = [](Impl &im, const std::string &op, const ValVec &p, const KwArgs &kw) {
+      Args a = bind(im, op, "start, end, steps=None, dtype=None, layout=None, device=None, pin_memory=None", p, kw);
+      // Before file format 8, a missing steps meant 100.
+      int64_t steps = a.none(2) ? (im.formatVersion < 8 ? 100 : (im.error(op + " is missing argument 'steps'"), 0))
+                                : a.i(2);
+      if (steps < 0 || steps > (1 << 24))
+        im.error(op + ": steps " + std::to_string(steps) + " out of range");
+      Type elt = dtypeArg(im, a[3], im.b.getF32Type());
+      auto type = RankedTensorType::get({steps}, elt);
+      ConstTensor c;
+      c.shape = {steps};
+      c.elementType = elt;
+      c.isFloat = isa<FloatType>(elt);
+      double s0 = a.f(0), s1 = a.f(1);
+      for (int64_t k = 0; k < steps; ++k) {
+        double v = steps == 1 ? s0 : s0 + (s1 - s0) * (double)k / (double)(steps - 1);
+        c.isFloat ? c.f.push_back(v) : c.i.push_back((int64_t)v);
+      }
+      return T(im.constant(type, makeConstant(type, c)));
+    };
+    t["index"] = [](Impl &im, const std::string &op, const ValVec &p, const KwArgs &kw) {
+      Args a = bind(im, op, "self, indices", p, kw);
+      if (a[1].k != Val::K::List && a[1].k != Val::K::Tuple)
+        im.error(op + ": expected a list of index tensors");
+      Value x = a.t(0);
+      const ValVec &idx = *a[1].items;
+      // x[i0, i1, ...] with one index tensor and the leading dims None: a gather.
+      int64_t axis = -1;
+      for (size_t k = 0; k < idx.size(); ++k) {
+        if (idx[k].k == Val::K::None)
+          continue;
+        if (axis >= 0)
+          im.error(op + " with more than one index tensor is not supported");
+        axis = (int64_t)k;
+      }
+      if (axis < 0)
+        return T(x);
+      Value i = im.tensor(idx[axis]);
+      Type elt = im.rankedType(i).getElementType();
+      if (elt.isInteger(1))
+        im.error(op + " with a boolean mask is not supported");
+      if (!elt.isInteger(32) && !elt.isInteger(64))
+        i = im.cast(i, im.b.getI64Type());
+      return T(im.op1(GatherOp::getOperationName(), {x, i}, {i1a(im, "axis", axis)}));
+    };
     t["to"] = [](Impl &im, const std::string &op, const ValVec &p, const KwArgs &kw) {
       if (p.size() >= 2 && (p[1].k == Val::K::Device || p[1].k == Val::K::Str || p[1].k == Val::K::None)) {
         Args a = bind(im, op, "self, device, dtype=None, non_blocking=False, copy=False, memory_format=None", p, kw);

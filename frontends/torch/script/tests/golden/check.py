@@ -46,8 +46,11 @@ for call in manifest[case]:
     for o in call["outputs"]:
         cmd += ["--expect", "%s=%s" % (o["name"], os.path.join(golden, o["file"]))]
     print("$ " + " ".join(cmd), flush=True)
-    r = subprocess.run(cmd)
-    if r.returncode != 0:
-        print("FAIL: %s.%s on %s does not match PyTorch" % (case, method, plugin))
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, universal_newlines=True)
+    print(r.stdout, end="")
+    matched = sum(1 for line in r.stdout.splitlines() if line.strip().startswith("expect ") and ": match" in line)
+    if r.returncode != 0 or matched != len(call["outputs"]):
+        print("FAIL: %s.%s on %s does not match PyTorch (%d of %d outputs match)"
+              % (case, method, plugin, matched, len(call["outputs"])))
         ok = False
 sys.exit(0 if ok else 1)

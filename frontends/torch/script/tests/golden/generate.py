@@ -13,7 +13,7 @@ that the build spends the interpreter start-up and the imports once.
 import json
 import os
 import sys
-from typing import Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 import torch
@@ -34,6 +34,8 @@ def flat_outputs(v):
         for x in v:
             r += flat_outputs(x)
         return r
+    if isinstance(v, (bool, int, float)):  # compile-time results become 0-d constants
+        return [torch.tensor(v)]
     raise TypeError(type(v))
 
 
@@ -45,7 +47,9 @@ def save(case, module, calls):
     entry = []
     for method, inputs in calls:
         with torch.no_grad():
-            out = getattr(loaded, method)(*inputs.values())
+            # forward through Module.__call__, which runs the hooks.
+            fn = loaded if method == "forward" else getattr(loaded, method)
+            out = fn(*inputs.values())
         outs = flat_outputs(out)
         item = {"method": method, "inputs": [], "outputs": []}
         for n, t in inputs.items():
@@ -147,6 +151,75 @@ xi = torch.randn(1, 3, 8, 8)
 save("multimethod_scripted", mms,
      [("forward", {"x": xi}), ("features", {"x": xi}),
       ("head", {"v": torch.randn(2, 4), "bias": torch.randn(4)})])
+
+# --- language features: hooks, interfaces, NamedTuple, free functions,
+#     typed attributes, indexing, half and int64 buffers, versioned ops ------
+class Result(NamedTuple):
+    value: torch.Tensor
+    scaled: torch.Tensor
+
+
+@torch.jit.script
+def shift(x: torch.Tensor, k: int = 3) -> torch.Tensor:
+    return x * k - 1
+
+
+@torch.jit.interface
+class Stage(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        pass
+
+
+class Clamp(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.clamp(x, -1.0, 2.0)
+
+
+class Features(nn.Module):
+    stage: Stage
+    weights: List[torch.Tensor]
+    table: Dict[str, torch.Tensor]
+    scales: List[float]
+    extra: Optional[torch.Tensor]
+
+    def __init__(self):
+        super().__init__()
+        self.stage = Clamp()
+        self.weights = [torch.randn(4), torch.randn(4)]
+        self.table = {"b": torch.randn(4)}
+        self.scales = [0.5, 1.5, 2.5]
+        self.extra = None
+        self.half_w = nn.Parameter(torch.randn(4).half(), requires_grad=False)
+        self.register_buffer("order", torch.tensor([3, 1, 0, 2]))
+        self.register_buffer("keep", torch.tensor([True, False, True, True]))
+
+    def forward(self, x: torch.Tensor) -> Result:
+        y = shift(x) + self.weights[1] * self.table["b"]
+        y = self.stage(y)
+        e = self.extra
+        if e is not None:
+            y = y + e
+        y = y[self.order] + self.half_w.float()
+        y = torch.where(self.keep, y, torch.zeros_like(y))
+        q = torch.div(y, 3)
+        f = torch.full((4,), 2)
+        r = torch.linspace(0.0, 1.0, steps=4)
+        v = F.gelu(q, approximate="tanh") + f + r
+        return Result(v, v * len(self.scales))
+
+
+def double_input(mod: nn.Module, inp: Tuple[torch.Tensor]) -> Tuple[torch.Tensor]:
+    return (inp[0] * 2,)
+
+
+def add_one(mod: nn.Module, inp: Tuple[torch.Tensor], out: Result) -> Result:
+    return Result(out.value + 1, out.scaled)
+
+
+feat = Features().eval()
+feat.register_forward_pre_hook(double_input)
+feat.register_forward_hook(add_one)
+save("features_scripted", torch.jit.script(feat), [("forward", {"x": torch.randn(4)})])
 
 # --- torchvision CNNs ---------------------------------------------------------
 import torchvision  # noqa: E402
