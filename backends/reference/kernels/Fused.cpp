@@ -229,18 +229,20 @@ Status runAttention(const OpCtx &c, std::vector<Tensor> &o) {
       forEachBroadcast(a.scores, {c.in[3]->shape}, [&](int64_t, const int64_t *off) { mo.push_back(off[0]); });
     }
     int64_t H = a.heads, S = a.s, S2 = a.s2, Dq = a.d, Dv = a.dv;
-    // Element (b, h, i, j) of q/k/v: heads side by side in the last dim, or one head.
-    auto at = [&](int64_t b, int64_t h, int64_t row, int64_t col, int64_t rows, int64_t width) {
-      return ((b * rows + row) * H + h) * width + col;
+    // Row r of head h of batch b: heads side by side in the last dim (one head: H = 1).
+    auto row = [&](const std::vector<D> &t, int64_t b, int64_t h, int64_t r, int64_t rows, int64_t width) {
+      return t.data() + ((b * rows + r) * H + h) * width;
     };
     std::vector<D> out((size_t)(a.batch * S * H * Dv)), p((size_t)S2);
     for (int64_t b = 0; b < a.batch; ++b)
       for (int64_t h = 0; h < H; ++h)
         for (int64_t i = 0; i < S; ++i) {
+          const D *qi = row(q, b, h, i, S, Dq);
           D mx = -INFINITY;
           for (int64_t j = 0; j < S2; ++j) {
+            const D *kj = row(k, b, h, j, S2, Dq);
             D acc = 0;
-            for (int64_t e = 0; e < Dq; ++e) acc += q[at(b, h, i, e, S, Dq)] * k[at(b, h, j, e, S2, Dq)];
+            for (int64_t e = 0; e < Dq; ++e) acc += qi[e] * kj[e];
             acc *= scale;
             if (!mo.empty()) acc += m[mo[((b * H + h) * S + i) * S2 + j]];
             p[j] = acc;
@@ -248,10 +250,11 @@ Status runAttention(const OpCtx &c, std::vector<Tensor> &o) {
           }
           D sum = 0;
           for (int64_t j = 0; j < S2; ++j) sum += (p[j] = std::exp(p[j] - mx));
-          for (int64_t e = 0; e < Dv; ++e) {
-            D acc = 0;
-            for (int64_t j = 0; j < S2; ++j) acc += p[j] * v[at(b, h, j, e, S2, Dv)];
-            out[at(b, h, i, e, S, Dv)] = acc / sum;
+          D *oi = out.data() + ((b * S + i) * H + h) * Dv;
+          for (int64_t j = 0; j < S2; ++j) {
+            const D *vj = row(v, b, h, j, S2, Dv);
+            D w = p[j] / sum;
+            for (int64_t e = 0; e < Dv; ++e) oi[e] += w * vj[e];
           }
         }
     storeFrom<T, D>(out, o[0]);
