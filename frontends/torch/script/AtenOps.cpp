@@ -845,6 +845,53 @@ const std::unordered_map<std::string, Handler> &atenTable() {
       return T(x);
     };
 
+    // --- nn.MultiheadAttention's fast path (eval mode without autograd) -----------
+    t["_native_multi_head_attention"] = [](Impl &im, const std::string &op, const ValVec &p, const KwArgs &kw) {
+      Args a = bind(im, op,
+                    "query, key, value, embed_dim, num_head, qkv_weight, qkv_bias, proj_weight, proj_bias, "
+                    "mask=None, need_weights=True, average_attn_weights=True, mask_type=None",
+                    p, kw);
+      if (!a.none(9))
+        im.error(op + " with an attention mask is not supported");
+      Value q0 = a.t(0), k0 = a.t(1), v0 = a.t(2);
+      std::vector<int64_t> qs = im.staticShape(q0), ks = im.staticShape(k0);
+      if (qs.size() != 3 || ks.size() != 3)
+        im.error(op + ": expected 3-d (batch, sequence, embedding) query, key and value");
+      int64_t B = qs[0], L = qs[1], S = ks[1], E = a.i(3), H = a.i(4);
+      if (H <= 0 || E % H != 0 || qs[2] != E)
+        im.error(op + ": embed_dim " + std::to_string(E) + " and num_head " + std::to_string(H) +
+                 " do not fit the input");
+      int64_t D = E / H;
+      Value w = a.t(5), bias = a.t(6);
+      // Rows [k*E, (k+1)*E) of the packed projection: q, k, v.
+      auto rows = [&](Value x, int64_t k) {
+        return im.op1(SliceOp::getOperationName(),
+                      {x, im.constI64({k * E}), im.constI64({(k + 1) * E}), im.constI64({0}), im.constI64({1})});
+      };
+      auto heads = [&](Value x, int64_t len) { // [B, len, E] -> [B, H, len, D]
+        Value r = reshapeTo(im, x, {B, len, H, D});
+        return im.op1(TransposeOp::getOperationName(), {r}, {ia(im, "perm", {0, 2, 1, 3})});
+      };
+      auto proj = [&](Value x, int64_t k) {
+        return im.op1(LinearOp::getOperationName(), {x, rows(w, k), rows(bias, k)});
+      };
+      Value q = heads(proj(q0, 0), L), k = heads(proj(k0, 1), S), v = heads(proj(v0, 2), S);
+      Value kt = im.op1(TransposeOp::getOperationName(), {k}, {ia(im, "perm", {0, 1, 3, 2})});
+      Value scores = im.op1(MatMulOp::getOperationName(), {q, kt});
+      Type elt = im.rankedType(scores).getElementType();
+      scores = im.op1(MulOp::getOperationName(), {scores, im.scalarConst(elt, 1.0 / std::sqrt((double)D))});
+      Value probs = im.op1(SoftmaxOp::getOperationName(), {scores}, {i1a(im, "axis", 3)}); // [B, H, L, S]
+      Value ctx = im.op1(MatMulOp::getOperationName(), {probs, v});
+      ctx = im.op1(TransposeOp::getOperationName(), {ctx}, {ia(im, "perm", {0, 2, 1, 3})});
+      Value out = im.op1(LinearOp::getOperationName(), {reshapeTo(im, ctx, {B, L, E}), a.t(7), a.t(8)});
+      Val weights = Val::none();
+      if (a.b(10))
+        weights = a.b(11) ? T(im.op1(ReduceMeanOp::getOperationName(), {probs},
+                                     {ia(im, "axes", {1}), ba(im, "keepdims", false)}))
+                          : T(probs);
+      return Val::tuple({T(out), weights});
+    };
+
     // --- reductions -------------------------------------------------------------
     t["mean"] = [](Impl &im, const std::string &op, const ValVec &p, const KwArgs &kw) {
       Args a = bind(im, op, "self, dim=None, keepdim=False, dtype=None", p, kw);

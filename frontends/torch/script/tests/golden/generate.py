@@ -252,6 +252,9 @@ save("transformer_scripted", torch.jit.script(enc), [("forward", {"src": src})])
 # With autograd on, tracing records the decomposed attention; under no_grad,
 # the fused aten::_transformer_encoder_layer_fwd.
 save("transformer_traced", torch.jit.trace(enc, src, check_trace=False), [("forward", {"src": src})])
+mha = nn.MultiheadAttention(16, 4, batch_first=True).eval()
+kv = torch.randn(2, 7, 16)
+save("attention_scripted", torch.jit.script(mha), [("forward", {"query": src, "key": kv, "value": kv})])
 with torch.no_grad():
     save("transformer_traced_nograd", torch.jit.trace(enc, src, check_trace=False),
          [("forward", {"src": src})])
