@@ -737,6 +737,24 @@ int run(int argc, char **argv) {
                    << "%)\n";
     }
   auto outSigs = m->outputs();
+  // Every --expect must name an output (a lone output may go unnamed): a
+  // reference that matches nothing would otherwise pass silently.
+  for (auto &[ename, efile] : expectFiles) {
+    bool found = ename.empty() ? outSigs.size() == 1 : false;
+    for (auto &o : outSigs)
+      found = found || o.name == ename;
+    if (!found) {
+      llvm::errs() << "kiln run: --expect " << (ename.empty() ? efile : ename + "=" + efile)
+                   << ": " << (ename.empty() ? "the model has " + std::to_string(outSigs.size()) +
+                                                   " outputs; name one (NAME=FILE)"
+                                             : "no output is named '" + ename + "'")
+                   << " (outputs:";
+      for (auto &o : outSigs)
+        llvm::errs() << " " << o.name;
+      llvm::errs() << ")\n";
+      return 2;
+    }
+  }
   const auto &labels = m->artifact().metadata().labels;
   for (size_t i = 0; i < outputs.size(); ++i) {
     const kiln::Tensor &t = outputs[i];
