@@ -185,10 +185,12 @@ LogicalResult checkSameElementType(const Diag &d, Value a, Value b, StringRef wh
   return success();
 }
 
-/// The static length of a 1-D shape operand, or kDyn.
+/// The static length of a 1-D shape operand, or kDyn. A length no tensor
+/// rank can have (over 1024: a hostile model's declared type) is treated as
+/// unknown, so that no result type gets that many dims.
 int64_t vectorLength(Value v) {
   auto t = rankedOf(v);
-  if (!t || t.getRank() != 1)
+  if (!t || t.getRank() != 1 || t.getDimSize(0) > 1024)
     return kDyn;
   return t.getDimSize(0);
 }
