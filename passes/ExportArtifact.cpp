@@ -138,8 +138,29 @@ bool exportArtifact(ModuleOp module, const std::string &path, const ExportOption
       for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
         int32_t id = ids.lookup(v);
         auto name = func.getResultAttrOfType<StringAttr>(i, "kiln.name");
-        if (name && g.values[id].name.rfind("%", 0) == 0)
+        bool isOutput = llvm::is_contained(g.outputs, id);
+        if (name && !isOutput &&
+            (g.values[id].name.rfind("%", 0) == 0 || g.values[id].isWeight)) {
+          // A computed value or a folded constant takes the output's name.
           g.values[id].name = name.str();
+        } else if (name && g.values[id].name != name.str()) {
+          // A graph input returned as is, or a value returned under a second
+          // name: an identity node gives the output its own value and name.
+          artifact::Node copy;
+          copy.op = "identity";
+          copy.name = name.str();
+          copy.inputs.push_back(id);
+          artifact::Value out = g.values[id];
+          out.name = name.str();
+          out.isWeight = false;
+          out.weightOffset = out.weightSize = 0;
+          out.weightCrc = 0;
+          out.writeData = nullptr;
+          g.values.push_back(std::move(out));
+          id = int32_t(g.values.size() - 1);
+          copy.outputs.push_back(id);
+          g.nodes.push_back(std::move(copy));
+        }
         if (auto dims = func.getResultAttrOfType<ArrayAttr>(i, "kiln.dim_names"))
           if (g.values[id].dimNames.empty())
             for (Attribute a : dims)

@@ -1,5 +1,6 @@
 //===- RuntimeTest.cpp - compile the example, run it through the runtime --===//
 #include "ExampleArtifact.h"
+#include "OnnxWriter.h"
 #include "kiln/ir/KilnDialect.h"
 #include "kiln/onnx/OnnxImporter.h"
 #include "kiln/passes/ExportArtifact.h"
@@ -131,6 +132,67 @@ TEST_F(RuntimeFixture, MissingPluginIsReported) {
   EXPECT_EQ(rt.plugins().get("no_such_backend", error), nullptr);
   EXPECT_NE(error.find("no plugin named 'no_such_backend'"), std::string::npos) << error;
   ::unsetenv("KILN_PLUGIN_PATH");
+}
+
+// Graph outputs keep their own names whatever the optimizer made of them: a
+// graph input returned as is (through a removed Identity), a folded constant,
+// and one value returned under two names.
+TEST(OutputNames, PassThroughConstantAndDuplicateOutputs) {
+  using namespace kiln::test;
+  Msg constant;
+  constant.str(1, "value").msg(5, floatTensor("kv", {2}, {7.f, 8.f})).varint(20, 4);
+  Msg graph;
+  graph.msg(1, node("Identity", {"x"}, {"a"}, "id_a"))
+      .msg(1, node("Constant", {}, {"k"}, "knode").msg(5, constant))
+      .msg(1, node("Add", {"x", "k"}, {"s"}, "add"))
+      .msg(1, node("Identity", {"s"}, {"s2"}, "id_s"))
+      .str(2, "outputs")
+      .msg(11, valueInfo("x", {2}))
+      .msg(12, valueInfo("a", {2}))
+      .msg(12, valueInfo("k", {2}))
+      .msg(12, valueInfo("s", {2}))
+      .msg(12, valueInfo("s2", {2}));
+  std::string bytes = model(graph);
+  mlir::DialectRegistry registry;
+  kiln::registerKilnDialects(registry);
+  mlir::MLIRContext ctx(registry);
+  std::string error;
+  auto module = kiln::onnx::importModelBuffer(ctx, bytes.data(), bytes.size(), "outputs.onnx", error);
+  ASSERT_TRUE(module) << error;
+  mlir::PassManager pm(&ctx);
+  kiln::buildOptimizationPipeline(pm, 2);
+  ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
+  char tmpl[] = "/tmp/kiln-out-XXXXXX";
+  std::string path = std::string(mkdtemp(tmpl)) + "/outputs.kiln";
+  kiln::ExportOptions eo;
+  eo.targets = {"reference"};
+  eo.pluginPaths = {KILN_REFERENCE_PLUGIN_DIR};
+  std::string report;
+  ASSERT_TRUE(kiln::exportArtifact(*module, path, eo, report, error)) << error;
+
+  kiln::Runtime::Options ro;
+  ro.pluginPaths = {KILN_REFERENCE_PLUGIN_DIR};
+  kiln::Runtime rt(ro);
+  auto m = rt.load(path, error);
+  ASSERT_TRUE(m) << error;
+  std::vector<std::string> names;
+  for (auto &o : m->outputs())
+    names.push_back(o.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "k", "s", "s2"}));
+  ASSERT_EQ(m->inputs().size(), 1u);
+  EXPECT_EQ(m->inputs()[0].name, "x");
+
+  kiln::Session session(*m);
+  kiln::Tensor x = kiln::Tensor::allocate(1, {2});
+  x.as<float>()[0] = 1.f;
+  x.as<float>()[1] = 2.f;
+  std::vector<kiln::Tensor> out;
+  ASSERT_TRUE(session.run({{"x", x}}, out, error)) << error;
+  ASSERT_EQ(out.size(), 4u);
+  const std::vector<std::vector<float>> expect = {{1, 2}, {7, 8}, {8, 10}, {8, 10}};
+  for (size_t i = 0; i < 4; ++i)
+    for (size_t k = 0; k < 2; ++k)
+      EXPECT_EQ(out[i].as<float>()[k], expect[i][k]) << names[i] << "[" << k << "]";
 }
 
 } // namespace
