@@ -1404,6 +1404,12 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       outs[0].dtype = ref::DType::F32;
       outs[0].shape = plan->shapes[w];
       outs[0].data = ptr[w];
+      if (ni.op == "attention") {
+        std::string err;
+        if (!runAttentionF32(ni.attrs, insp, outs[0], err))
+          return fail(p, KILN_ERROR_INVALID_ARGUMENT, "node '" + ni.name + "' (attention): " + err);
+        break;
+      }
       ref::Status s = ref::run(ni.op, ni.attrs, insp, outs);
       if (!s)
         return fail(p, KILN_ERROR_INVALID_ARGUMENT, "node '" + ni.name + "' (" + ni.op + "): " + s.message);
