@@ -22,8 +22,24 @@ std::string Plugin::lastError() const {
   return msg && *msg ? msg : "(the plugin gave no message)";
 }
 
+/// OpenMP's default wait policy spins worker threads between parallel
+/// regions. On a machine whose cores are shared with other work (a server
+/// running more than kiln, CI) a spinning team waits for a descheduled
+/// member: squeezenet1_1 at batch 1 on 2 threads of a busy 2-core machine
+/// took 97 ms spinning and 24 ms passive (1 thread: 23 ms); see
+/// bench/RESULTS.md. libgomp reads the policy once, when it is loaded, which
+/// is when the first plugin linking it (the oneDNN cpu plugin) is opened, so
+/// the host sets it here unless the user chose one (OMP_WAIT_POLICY or
+/// GOMP_SPINCOUNT in the environment win; OMP_WAIT_POLICY=ACTIVE restores
+/// spinning).
+static void preferPassiveOpenMP() {
+  if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("GOMP_SPINCOUNT"))
+    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+}
+
 std::unique_ptr<Plugin> Plugin::load(const std::string &path, const kiln_plugin_options &options,
                                      std::string &error) {
+  preferPassiveOpenMP();
   void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char *e = dlerror();

@@ -256,6 +256,23 @@ TEST_F(PluginAbiTest, AbiMajorMismatchIsRefusedNamingBothVersionsAndFile) {
   EXPECT_EQ(error, "plugin " + path + " speaks kiln plugin ABI 2.3 but this host speaks " + kHostAbi);
 }
 
+// Loading a plugin makes OpenMP wait passively unless the user chose a
+// policy (PluginHost.cpp: spinning teams stall on shared cores).
+TEST_F(PluginAbiTest, OpenMPWaitPolicyIsPassiveUnlessTheUserChoseOne) {
+  std::string error;
+  ::unsetenv("GOMP_SPINCOUNT");
+  ::setenv("OMP_WAIT_POLICY", "ACTIVE", 1);
+  EXPECT_TRUE(Plugin::load(pluginFile("async_device"), defaultOptions(), error)) << error;
+  EXPECT_STREQ(std::getenv("OMP_WAIT_POLICY"), "ACTIVE");
+  ::unsetenv("OMP_WAIT_POLICY");
+  ::setenv("GOMP_SPINCOUNT", "1000", 1);
+  EXPECT_TRUE(Plugin::load(pluginFile("async_device"), defaultOptions(), error)) << error;
+  EXPECT_EQ(std::getenv("OMP_WAIT_POLICY"), nullptr);
+  ::unsetenv("GOMP_SPINCOUNT");
+  EXPECT_TRUE(Plugin::load(pluginFile("async_device"), defaultOptions(), error)) << error;
+  EXPECT_STREQ(std::getenv("OMP_WAIT_POLICY"), "PASSIVE");
+}
+
 TEST_F(PluginAbiTest, LibraryWithoutEntryPointIsNotAPlugin) {
   std::string error, path = pluginFile("no_entry");
   EXPECT_FALSE(Plugin::load(path, defaultOptions(), error));
