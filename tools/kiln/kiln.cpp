@@ -78,6 +78,7 @@ void usage(llvm::raw_ostream &os) {
      << "  --input-shape N=1x3x224x224  fix an input's dynamic dims before optimizing\n"
      << "                           (TorchScript .pt: required for every tensor input)\n"
      << "  --method NAME            TorchScript: the root module's method to compile\n"
+     << "  --input-type N=i64       TorchScript: an input's element type (default f32)\n"
      << "                           (default forward)\n"
      << "  -O0 | -O1 | -O2 | -O3    optimization level (default -O2)\n"
      << "  --print-ir               print the optimized IR to stdout\n"
@@ -281,6 +282,7 @@ int compile(int argc, char **argv) {
   };
   kiln::ExportOptions exportOptions;
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  std::map<std::string, std::string> inputTypes;
   std::string torchMethod;
   std::vector<std::string> passPlugins;
   for (int i = 0; i < argc; ++i) {
@@ -349,6 +351,16 @@ int compile(int argc, char **argv) {
       level = a[2] - '0';
     else if (a == "--method" && i + 1 < argc)
       torchMethod = next();
+    else if (a == "--input-type" && i + 1 < argc) {
+      std::string v = next();
+      size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+        llvm::errs() << "kiln compile: --input-type expects NAME=TYPE (e.g. ids=i64), got '" << v
+                     << "'\n";
+        return 2;
+      }
+      inputTypes[v.substr(0, eq)] = v.substr(eq + 1);
+    }
     else if (a == "--print-ir")
       printIR = true;
     else if (a == "--print-ir-after-all")
@@ -416,11 +428,13 @@ int compile(int argc, char **argv) {
   if (kiln::torch::isTorchScriptFile(input) || endsWith(input, ".pt")) {
     kiln::torch::TorchScriptImportOptions topts;
     topts.inputShapes = inputShapes;
+    topts.inputTypes = inputTypes;
     if (!torchMethod.empty())
       topts.method = torchMethod;
     module = kiln::torch::importTorchScript(ctx, input, topts, error);
-  } else if (!torchMethod.empty()) {
-    llvm::errs() << "kiln compile: --method applies to TorchScript archives only\n";
+  } else if (!torchMethod.empty() || !inputTypes.empty()) {
+    llvm::errs() << "kiln compile: " << (torchMethod.empty() ? "--input-type" : "--method")
+                 << " applies to TorchScript archives only (ONNX models declare their inputs)\n";
     return 2;
   } else {
     module = kiln::onnx::importModelFile(ctx, input, error);

@@ -1095,6 +1095,22 @@ ModuleOp Evaluator::build(const Val &root, const TorchScriptImportOptions &optio
         throw ScriptError("--input-shape names '" + n + "', which is not an input of " + fn->name +
                           " (inputs: " + names + ")");
       }
+    for (auto &[n, t] : options.inputTypes)
+      if (!isParam(n))
+        throw ScriptError("--input-type names '" + n + "', which is not an input of " + fn->name);
+    auto inputElementType = [&](const std::string &name) -> Type {
+      auto it = options.inputTypes.find(name);
+      if (it == options.inputTypes.end() || it->second == "f32")
+        return b.getF32Type();
+      static const std::map<std::string, int> codes = {
+          {"u8", 0}, {"i8", 1}, {"i16", 2}, {"i32", 3}, {"i64", 4}, {"f16", 5},
+          {"f64", 7}, {"bool", 11}, {"bf16", 15}};
+      auto c = codes.find(it->second);
+      if (c == codes.end())
+        throw ScriptError("--input-type " + name + "=" + it->second +
+                          ": unknown element type (f32, f16, bf16, f64, i8, i16, i32, i64, u8, bool)");
+      return im.elementType(c->second);
+    };
     for (size_t k = 1; k < fn->params.size(); ++k) {
       const Param &p = fn->params[k];
       std::string t = p.type ? p.type->str() : "Tensor";
@@ -1113,7 +1129,7 @@ ModuleOp Evaluator::build(const Val &root, const TorchScriptImportOptions &optio
                           " has no shape in the archive: give it with --input-shape " + p.name +
                           "=D0xD1x...");
       used.insert(p.name);
-      argTypes.push_back(RankedTensorType::get(s->second, b.getF32Type()));
+      argTypes.push_back(RankedTensorType::get(s->second, inputElementType(p.name)));
       argAttrs.push_back(b.getDictionaryAttr({b.getNamedAttr("kiln.name", b.getStringAttr(p.name))}));
       argParam.push_back(k);
     }

@@ -32,8 +32,12 @@ for call in manifest[case]:
     targets = plugin if plugin == "reference" else plugin + ",reference"
     cmd = [kiln, "compile", os.path.join(golden, case + ".pt"), "--method", method,
            "--target", targets, "-o", artifact]
+    kiln_types = {"int64": "i64", "int32": "i32", "int16": "i16", "int8": "i8", "uint8": "u8",
+                  "bool": "bool", "float16": "f16", "bfloat16": "bf16", "float64": "f64"}
     for i in call["inputs"]:
         cmd += ["--input-shape", "%s=%s" % (i["name"], "x".join(str(d) for d in i["shape"]))]
+        if i.get("dtype", "float32") in kiln_types:
+            cmd += ["--input-type", "%s=%s" % (i["name"], kiln_types[i["dtype"]])]
     print("$ " + " ".join(cmd), flush=True)
     r = subprocess.run(cmd)
     if r.returncode != 0:

@@ -55,7 +55,8 @@ def save(case, module, calls):
         for n, t in inputs.items():
             f = "%s.%s.in.%s.npy" % (case, method, n)
             np.save(os.path.join(OUT, f), t.numpy())
-            item["inputs"].append({"name": n, "shape": list(t.shape), "file": f})
+            item["inputs"].append({"name": n, "shape": list(t.shape), "file": f,
+                                   "dtype": str(t.dtype).replace("torch.", "")})
         for k, t in enumerate(outs):
             f = "%s.%s.out.%d.npy" % (case, method, k)
             np.save(os.path.join(OUT, f), t.detach().numpy())
@@ -82,6 +83,23 @@ mlp = MLP().eval()
 x = torch.randn(3, 16)
 save("mlp_traced", torch.jit.trace(mlp, x), [("forward", {"x": x})])
 save("mlp_scripted", torch.jit.script(mlp), [("forward", {"x": x})])
+
+
+# --- integer inputs: token ids through an embedding -----------------------------
+class Embed(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(50, 12)
+        self.fc = nn.Linear(12, 4)
+
+    def forward(self, ids):
+        return self.fc(self.emb(ids).mean(dim=1))
+
+
+embed = Embed().eval()
+ids = torch.randint(0, 50, (3, 7), dtype=torch.int64)
+save("embedding_traced", torch.jit.trace(embed, ids), [("forward", {"ids": ids})])
+save("embedding_scripted", torch.jit.script(embed), [("forward", {"ids": ids})])
 
 
 # --- scripted control flow: if on a tensor value, for, while ------------------

@@ -40,6 +40,9 @@ struct TorchScriptImportOptions {
   /// Shapes of tensor inputs by parameter name (traced archives record none;
   /// scripted ones only say `Tensor`). Inputs without one are refused.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Element types of tensor inputs by parameter name (the archives record
+  /// none): f32 (the default), f16, bf16, f64, i8, i16, i32, i64, u8, bool.
+  std::map<std::string, std::string> inputTypes;
   /// Upper bound on loop iterations unrolled at compile time.
   int64_t maxLoopIterations = 100000;
   /// Upper bound on nested calls (recursion guard).
