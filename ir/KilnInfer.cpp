@@ -797,7 +797,8 @@ KILN_INFER(SplitOp) {
     for (int64_t s : *given) {
       if (s < 0)
         return d.fail("split sizes must be non-negative, got ", s);
-      total += s;
+      if (__builtin_add_overflow(total, s, &total))
+        return d.fail("split sizes overflow int64");
     }
     if (!isDyn(dim) && total != dim)
       return d.fail("split sizes add up to ", total, " but dim ", *axis, " has size ", dim);
@@ -805,7 +806,7 @@ KILN_INFER(SplitOp) {
   } else if (a.getDynamicSplit() || isDyn(dim)) {
     sizes.assign(n, kDyn);
   } else {
-    int64_t chunk = (dim + n - 1) / n;
+    int64_t chunk = dim / n + (dim % n != 0); // (dim + n - 1) / n without overflow
     if (chunk * (n - 1) > dim)
       return d.fail("dim ", *axis, " of size ", dim, " cannot be split into ", n, " pieces");
     for (int64_t k = 0; k < n; ++k)
