@@ -295,7 +295,19 @@ struct Step {
   bool reorder = false;               // a layout conversion (CpuLayout below)
   int32_t accumulate = -1;            // sum post-op: copy this value into the result first
   std::vector<int32_t> refInputs;     // Ref: the node's inputs, plain-layout copies substituted
+  memory::desc scratch;               // Dnnl: the primitive's scratchpad (user-managed)
 };
+
+/// Every primitive takes its scratchpad from the run that executes it
+/// (scratchpad_mode::user). With oneDNN's default library scratchpad a
+/// primitive must run on the thread that created it (the scratchpad is that
+/// thread's); sessions of one model run a plan's primitives from any thread,
+/// concurrently (tests/concurrency).
+dnnl::primitive_attr scratchAttr() {
+  dnnl::primitive_attr a;
+  a.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return a;
+}
 
 struct Plan {
   std::vector<Step> steps;
@@ -311,8 +323,13 @@ struct Plan {
   bool singleThread = false;
   uint64_t arenaBytes = 0, sumBytes = 0, numIntermediates = 0;
   void *arena = nullptr;
+  uint64_t scratchBytes = 0; // the largest scratchpad of its primitives
+  void *scratch = nullptr;   // ... for the run that holds `busy`
   std::mutex busy;
-  ~Plan() { std::free(arena); }
+  ~Plan() {
+    std::free(arena);
+    std::free(scratch);
+  }
 };
 
 struct Executable {
@@ -652,7 +669,9 @@ private:
     r.node = node;
     r.mode = Mode::Dnnl;
     r.reorder = true;
-    r.prim = dnnl::reorder(dnnl::reorder::primitive_desc(exec.eng, have, exec.eng, want));
+    dnnl::reorder::primitive_desc pd(exec.eng, have, exec.eng, want, scratchAttr());
+    r.prim = dnnl::reorder(pd);
+    r.scratch = pd.scratchpad_desc();
     r.args = {Arg{DNNL_ARG_FROM, from, nullptr, have}, Arg{DNNL_ARG_TO, to, nullptr, want}};
     r.reads = {from};
     r.writes = {to};
@@ -795,7 +814,7 @@ private:
                                                       win.s, win.d, win.pb, win.pe);
         step.accumulate = ni.inputs[3];
       }
-      dnnl::primitive_attr attr;
+      dnnl::primitive_attr attr = scratchAttr();
       dnnl::post_ops po;
       if (residual) {
         if (sum)
@@ -812,6 +831,7 @@ private:
       attr.set_post_ops(po);
       dnnl::convolution_forward::primitive_desc pd(d, attr, eng);
       step.prim = dnnl::convolution_forward(pd);
+      step.scratch = pd.scratchpad_desc();
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], pd.src_desc()));
       step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
       if (hasBias)
@@ -833,7 +853,7 @@ private:
       (void)b;
       bool weightConst = exec.constants[ni.inputs[1]].data != nullptr;
       memory::desc dst = plainMd(outShape);
-      dnnl::primitive_attr attr;
+      dnnl::primitive_attr attr = scratchAttr();
       if (alpha != 1.f)
         attr.set_output_scales(0, {alpha});
       int32_t c = ni.inputs.size() > 2 ? ni.inputs[2] : -1;
@@ -849,6 +869,7 @@ private:
       dnnl::matmul::desc d(src, weightConst ? anyMd({K, N}) : wPlain, dst);
       dnnl::matmul::primitive_desc pd(d, attr, eng);
       step.prim = dnnl::matmul(pd);
+      step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
@@ -872,8 +893,9 @@ private:
       bool hasBias = in.size() > 2 && in[2];
       auto d = hasBias ? dnnl::matmul::desc(src, weightConst ? anyMd({K, N}) : wPlain, bias, dst)
                        : dnnl::matmul::desc(src, weightConst ? anyMd({K, N}) : wPlain, dst);
-      dnnl::matmul::primitive_desc pd(d, eng);
+      dnnl::matmul::primitive_desc pd(d, scratchAttr(), eng);
       step.prim = dnnl::matmul(pd);
+      step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
       if (hasBias)
@@ -898,8 +920,9 @@ private:
       memory::desc src = plainMd(l), wPlain = plainMd(r), dst = plainMd(o);
       bool weightConst = exec.constants[ni.inputs[1]].data != nullptr;
       dnnl::matmul::desc d(src, weightConst ? anyMd(r) : wPlain, dst);
-      dnnl::matmul::primitive_desc pd(d, eng);
+      dnnl::matmul::primitive_desc pd(d, scratchAttr(), eng);
       step.prim = dnnl::matmul(pd);
+      step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
@@ -936,8 +959,9 @@ private:
       if (src != plainMd(x) && !exec.isOutput[out])
         dst = anyMd(outShape); // stay in the producer's layout
       dnnl::pooling_v2_forward::desc d(pk, alg, src, dst, w.s, w.k, w.d, w.pb, w.pe);
-      dnnl::pooling_v2_forward::primitive_desc pd(d, eng);
+      dnnl::pooling_v2_forward::primitive_desc pd(d, scratchAttr(), eng);
       step.prim = dnnl::pooling_v2_forward(pd);
+      step.scratch = pd.scratchpad_desc();
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
       return true;
@@ -947,8 +971,9 @@ private:
       auto flags = dnnl::normalization_flags::use_global_stats | dnnl::normalization_flags::use_scale |
                    dnnl::normalization_flags::use_shift;
       dnnl::batch_normalization_forward::desc d(pk, src, float(ni.attrs.getFloat("epsilon", 1e-5)), flags);
-      dnnl::batch_normalization_forward::primitive_desc pd(d, eng);
+      dnnl::batch_normalization_forward::primitive_desc pd(d, scratchAttr(), eng);
       step.prim = dnnl::batch_normalization_forward(pd);
+      step.scratch = pd.scratchpad_desc();
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(weightArg(ni, DNNL_ARG_SCALE, ni.inputs[1], vec, vec));
       step.args.push_back(weightArg(ni, DNNL_ARG_SHIFT, ni.inputs[2], vec, vec));
@@ -962,8 +987,9 @@ private:
       eltwiseAlg(ni.op, ni.attrs, e);
       memory::desc md = operandMd(ni.inputs[0], in[0]->shape);
       dnnl::eltwise_forward::desc d(pk, e.alg, md, e.alpha, e.beta);
-      dnnl::eltwise_forward::primitive_desc pd(d, eng);
+      dnnl::eltwise_forward::primitive_desc pd(d, scratchAttr(), eng);
       step.prim = dnnl::eltwise_forward(pd);
+      step.scratch = pd.scratchpad_desc();
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], md));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, md));
       return true;
@@ -994,8 +1020,9 @@ private:
           s1 = keep;
       }
       dnnl::binary::desc d(binaryAlg(ni.op), s0, s1, dst);
-      dnnl::binary::primitive_desc pd(d, eng);
+      dnnl::binary::primitive_desc pd(d, scratchAttr(), eng);
       step.prim = dnnl::binary(pd);
+      step.scratch = pd.scratchpad_desc();
       bool exact = keep != plainMd(a);
       auto operand = [&](int key, int32_t v, const memory::desc &md) {
         return exec.constants[v].data ? Arg{key, -1, exec.constants[v].data, md}
@@ -1014,8 +1041,9 @@ private:
       memory::desc md = plainMd(x);
       dnnl::softmax_v2_forward::desc d(pk, ni.op == "softmax" ? algorithm::softmax_accurate : algorithm::softmax_log,
                                        md, md, int(axis));
-      dnnl::softmax_v2_forward::primitive_desc pd(d, eng);
+      dnnl::softmax_v2_forward::primitive_desc pd(d, scratchAttr(), eng);
       step.prim = dnnl::softmax_v2_forward(pd);
+      step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], md));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, md));
       return true;
@@ -1032,10 +1060,11 @@ private:
       }
       memory::desc dst = plainMd(outShape);
       dnnl::concat::primitive_desc pd = anyBlocked && !exec.isOutput[out]
-                                            ? dnnl::concat::primitive_desc(int(axis), srcs, eng)
-                                            : dnnl::concat::primitive_desc(dst, int(axis), srcs, eng);
+                                            ? dnnl::concat::primitive_desc(int(axis), srcs, eng, scratchAttr())
+                                            : dnnl::concat::primitive_desc(dst, int(axis), srcs, eng, scratchAttr());
       dst = pd.dst_desc();
       step.prim = dnnl::concat(pd);
+      step.scratch = pd.scratchpad_desc();
       for (size_t i = 0; i < srcs.size(); ++i) {
         int32_t v = ni.inputs[i];
         int key = DNNL_ARG_MULTIPLE_SRC + int(i);
@@ -1304,7 +1333,10 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       }
 #endif
       fresh->arena = std::aligned_alloc(64, std::max<uint64_t>(align64(fresh->arenaBytes), 64));
-      if (!fresh->arena)
+      for (const Step &st : fresh->steps)
+        fresh->scratchBytes = std::max<uint64_t>(fresh->scratchBytes, st.scratch.get_size());
+      fresh->scratch = std::aligned_alloc(64, std::max<uint64_t>(align64(fresh->scratchBytes), 64));
+      if (!fresh->arena || !fresh->scratch)
         return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate the intermediates' arena");
       plan = fresh.get();
       exec.plans.emplace(key, std::move(fresh));
@@ -1322,12 +1354,16 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
   // One run at a time uses the plan's arena; a concurrent run gets its own.
   std::unique_lock<std::mutex> busy(plan->busy, std::try_to_lock);
   std::unique_ptr<void, void (*)(void *)> ownArena(nullptr, std::free);
+  std::unique_ptr<void, void (*)(void *)> ownScratch(nullptr, std::free);
   uint8_t *arena = static_cast<uint8_t *>(plan->arena);
+  void *scratch = plan->scratch;
   if (!busy.owns_lock()) {
     ownArena.reset(std::aligned_alloc(64, std::max<uint64_t>(align64(plan->arenaBytes), 64)));
-    if (!ownArena)
+    ownScratch.reset(std::aligned_alloc(64, std::max<uint64_t>(align64(plan->scratchBytes), 64)));
+    if (!ownArena || !ownScratch)
       return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate the intermediates' arena");
     arena = static_cast<uint8_t *>(ownArena.get());
+    scratch = ownScratch.get();
   }
 
   size_t nv = size_t(plan->numValues), ng = exec.constants.size();
@@ -1421,6 +1457,8 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
         void *data = a.value >= 0 ? ptr[a.value] : const_cast<void *>(a.data);
         args.emplace(a.key, memory(a.md, exec.eng, data));
       }
+      if (st.scratch.get_size())
+        args.emplace(DNNL_ARG_SCRATCHPAD, memory(st.scratch, exec.eng, scratch));
       st.prim.execute(strm, args);
       break;
     }
