@@ -14,6 +14,7 @@
 // "fallback_nodes" (nodes run by a reference kernel).
 //
 //===----------------------------------------------------------------------===//
+#include "kiln/runtime/Compare.h"
 #include "kiln/runtime/Runtime.h"
 #include "kiln/support/Npy.h"
 
@@ -58,16 +59,6 @@ std::string jsonStr(const std::string &s) {
       o += c;
   }
   return o + "\"";
-}
-
-double asDouble(const kiln::Tensor &t, int64_t i) {
-  switch (t.dtype()) {
-  case 1: return t.as<float>()[i];
-  case 11: return t.as<double>()[i];
-  case 7: return double(t.as<int64_t>()[i]);
-  case 6: return t.as<int32_t>()[i];
-  default: return std::nan("");
-  }
 }
 
 kiln::Tensor readNpy(const std::string &file) {
@@ -181,17 +172,9 @@ int main(int argc, char **argv) {
     const kiln::Tensor &t = outputs[o];
     if (r.shape() != t.shape())
       die("output " + outSigs[o].name + ": shape differs from " + efile, 3);
-    double worst = 0;
-    int64_t bad = 0, n = t.numElements();
-    for (int64_t k = 0; k < n; ++k) {
-      double x = asDouble(t, k), y = asDouble(r, k);
-      if (std::isnan(x) && std::isnan(y))
-        continue;
-      double err = std::fabs(x - y);
-      worst = std::max(worst, err);
-      if (!(err <= atol + rtol * std::fabs(y)))
-        ++bad;
-    }
+    kiln::Difference diff = kiln::compareElements(t, r, rtol, atol);
+    double worst = diff.maxAbsError;
+    int64_t bad = diff.mismatches, n = t.numElements();
     if (bad)
       die("output " + outSigs[o].name + " differs from " + efile + " in " + std::to_string(bad) + " of " +
               std::to_string(n) + " values (max abs error " + std::to_string(worst) + ")",

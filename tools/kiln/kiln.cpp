@@ -15,6 +15,7 @@
 #include "kiln/passes/Passes.h"
 #include <mutex>
 #include <set>
+#include "kiln/runtime/Compare.h"
 #include "kiln/runtime/Runtime.h"
 #include "kiln/onnx/OnnxProto.h"
 #include "mlir/Tools/Plugins/PassPlugin.h"
@@ -547,18 +548,6 @@ template <typename T> void fillRandom(kiln::Tensor &t, std::mt19937 &rng) {
     p[k] = T(dist(rng));
 }
 
-double elementAsDouble(const kiln::Tensor &t, int64_t k) {
-  switch (t.dtype()) {
-  case 1: return t.as<float>()[k];
-  case 11: return t.as<double>()[k];
-  case 7: return double(t.as<int64_t>()[k]);
-  case 6: return t.as<int32_t>()[k];
-  case 3: return t.as<int8_t>()[k];
-  case 2: case 9: return t.as<uint8_t>()[k];
-  default: return NAN;
-  }
-}
-
 /// A tensor from a .npy file or an ONNX TensorProto (.pb) file.
 bool readTensorFile(const std::string &path, kiln::Tensor &out, std::string &error) {
   if (endsWith(path, ".pb")) {
@@ -776,7 +765,7 @@ int run(int argc, char **argv) {
                  << " " << shapeStr(t.shape()) << "\n ";
     int64_t n = t.numElements();
     for (int64_t k = 0; k < std::min<int64_t>(n, 10); ++k)
-      llvm::outs() << " " << llvm::format("%.6g", elementAsDouble(t, k));
+      llvm::outs() << " " << llvm::format("%.6g", kiln::elementAsDouble(t, k));
     if (n > 10)
       llvm::outs() << " ... (" << n << " values)";
     llvm::outs() << "\n";
@@ -785,14 +774,14 @@ int run(int argc, char **argv) {
       std::vector<int64_t> idx(static_cast<size_t>(classes));
       std::iota(idx.begin(), idx.end(), 0);
       std::stable_sort(idx.begin(), idx.end(), [&](int64_t a, int64_t b) {
-        return elementAsDouble(t, a) > elementAsDouble(t, b);
+        return kiln::elementAsDouble(t, a) > kiln::elementAsDouble(t, b);
       });
       for (int64_t k = 0; k < std::min<int64_t>(topK, classes); ++k) {
         int64_t c = idx[size_t(k)];
         llvm::outs() << "  top" << (k + 1) << ": class " << c;
         if (size_t(c) < labels.size())
           llvm::outs() << " (" << labels[size_t(c)] << ")";
-        llvm::outs() << " score " << llvm::format("%.6g", elementAsDouble(t, c)) << "\n";
+        llvm::outs() << " score " << llvm::format("%.6g", kiln::elementAsDouble(t, c)) << "\n";
       }
     }
     for (auto &[ename, efile] : expectFiles) {
@@ -809,17 +798,9 @@ int run(int argc, char **argv) {
                      << shapeStr(r.shape()) << "\n";
         return 1;
       }
-      double worst = 0;
-      int64_t bad = 0;
-      for (int64_t k = 0; k < n; ++k) {
-        double x = elementAsDouble(t, k), y = elementAsDouble(r, k);
-        if (std::isnan(x) && std::isnan(y))
-          continue;
-        double err = std::fabs(x - y);
-        worst = std::max(worst, err);
-        if (!(err <= atol + rtol * std::fabs(y)))
-          ++bad;
-      }
+      kiln::Difference diff = kiln::compareElements(t, r, rtol, atol);
+      double worst = diff.maxAbsError;
+      int64_t bad = diff.mismatches;
       llvm::outs() << "  expect " << efile << ": " << (bad ? "MISMATCH" : "match") << ", max abs error "
                    << llvm::format("%.3g", worst) << " (rtol " << llvm::format("%g", rtol) << ", atol " << llvm::format("%g", atol) << ")\n";
       if (bad) {
@@ -1022,17 +1003,12 @@ int verify(int argc, char **argv) {
   auto sigs = compiled->outputs();
   bool allOk = true;
   for (size_t i = 0; i < got.size(); ++i) {
-    double worst = 0;
-    int64_t bad = 0;
     bool sameShape = got[i].shape() == want[i].shape() && got[i].dtype() == want[i].dtype();
-    for (int64_t k = 0; sameShape && k < got[i].numElements(); ++k) {
-      double x = elementAsDouble(got[i], k), y = elementAsDouble(want[i], k);
-      if (std::isnan(x) && std::isnan(y))
-        continue;
-      double err = std::fabs(x - y);
-      worst = std::max(worst, err);
-      bad += !(err <= atol + rtol * std::fabs(y));
-    }
+    kiln::Difference diff;
+    if (sameShape)
+      diff = kiln::compareElements(got[i], want[i], rtol, atol);
+    double worst = diff.maxAbsError;
+    int64_t bad = diff.mismatches;
     bool ok = sameShape && bad == 0;
     allOk &= ok;
     llvm::outs() << (ok ? "match    " : "MISMATCH ") << sigs[i].name << ": "
