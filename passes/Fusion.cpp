@@ -565,7 +565,8 @@ struct FuseAttention : OpRewritePattern<MatMulOp> {
     if (!sm || !oneUse(pv.getLhs()) || !outT || !outT.hasStaticShape() || outT.getRank() < 2)
       return failure();
     int64_t rank = outT.getRank();
-    if (sm.getAxis() != -1 && sm.getAxis() != rank - 1)
+    int64_t axis = int64_t(sm.getAxis()); // I64Attr reads back as uint64_t
+    if (axis != -1 && axis != rank - 1)
       return failure();
     Value s = sm.getInput(), mask;
     double scale = 1.0;
