@@ -27,8 +27,10 @@
 
 using namespace mlir;
 
+#include "ImporterInternal.h"
+
 namespace kiln::onnx {
-namespace {
+namespace detail {
 
 /// MLIR element type of an ONNX TensorProto data type, or null.
 Type elementType(MLIRContext *ctx, int32_t dt) {
@@ -50,145 +52,6 @@ Type elementType(MLIRContext *ctx, int32_t dt) {
   default: return {};
   }
 }
-
-class Importer;
-
-/// What an op import function sees of one node.
-struct Node {
-  Importer &im;
-  const NodeProto &proto;
-  int64_t opset;
-  SmallVector<Value> inputs; // null for omitted optional inputs
-  Location loc;
-
-  const AttributeProto *attr(StringRef name) const {
-    for (const auto &a : proto.attribute)
-      if (a.name == std::string_view(name.data(), name.size()))
-        return &a;
-    return nullptr;
-  }
-  int64_t getInt(StringRef name, int64_t def) const {
-    auto *a = attr(name);
-    return a ? a->i : def;
-  }
-  float getFloat(StringRef name, float def) const {
-    auto *a = attr(name);
-    return a ? a->f : def;
-  }
-  std::string getString(StringRef name, StringRef def) const {
-    auto *a = attr(name);
-    return a ? std::string(a->s) : def.str();
-  }
-  std::optional<SmallVector<int64_t>> getInts(StringRef name) const {
-    auto *a = attr(name);
-    if (!a)
-      return std::nullopt;
-    return SmallVector<int64_t>(a->ints.begin(), a->ints.end());
-  }
-  Value input(size_t i) const { return i < inputs.size() ? inputs[i] : Value(); }
-};
-
-using ImportFn = std::function<LogicalResult(Node &, SmallVectorImpl<Value> &)>;
-
-class Importer {
-public:
-  Importer(MLIRContext &ctx, std::string path) : ctx(ctx), b(&ctx), path(std::move(path)) {}
-
-  /// `preloaded`: the model's bytes already in memory (null: map `path`).
-  OwningOpRef<ModuleOp> run(const ImportOptions &options, std::string &error,
-                            std::unique_ptr<MappedFile> preloaded = nullptr);
-
-  /// Creates kiln op OpT with result types from its type inference; errors
-  /// (emitted at the node's location) make it return null.
-  template <typename OpT>
-  Operation *create(Location loc, ValueRange operands, ArrayRef<NamedAttribute> attrs,
-                    unsigned numResults = 1) {
-    // Type inference indexes operands by position: check their number (as
-    // far as the op's ODS traits fix it) and that none is an omitted ("")
-    // input before the op exists. A model's node can have any count.
-    std::optional<unsigned> exact, atLeast;
-    if (OpT::template hasTrait<OpTrait::ZeroOperands>())
-      exact = 0;
-    else if (OpT::template hasTrait<OpTrait::OneOperand>())
-      exact = 1;
-    else if (OpT::template hasTrait<OpTrait::NOperands<2>::Impl>())
-      exact = 2;
-    else if (OpT::template hasTrait<OpTrait::NOperands<3>::Impl>())
-      exact = 3;
-    else if (OpT::template hasTrait<OpTrait::NOperands<4>::Impl>())
-      exact = 4;
-    else if (OpT::template hasTrait<OpTrait::NOperands<5>::Impl>())
-      exact = 5;
-    else if (OpT::template hasTrait<OpTrait::AtLeastNOperands<1>::Impl>())
-      atLeast = 1;
-    else if (OpT::template hasTrait<OpTrait::AtLeastNOperands<2>::Impl>())
-      atLeast = 2;
-    else if (OpT::template hasTrait<OpTrait::AtLeastNOperands<3>::Impl>())
-      atLeast = 3;
-    if ((exact && operands.size() != *exact) || (atLeast && operands.size() < *atLeast)) {
-      emitError(loc) << "expects " << (exact ? "" : "at least ") << (exact ? *exact : *atLeast)
-                     << " input(s) for " << OpT::getOperationName() << ", got " << operands.size();
-      return nullptr;
-    }
-    for (auto [i, v] : llvm::enumerate(operands))
-      if (!v) {
-        emitError(loc) << "input " << i << " of " << OpT::getOperationName()
-                       << " is omitted but required";
-        return nullptr;
-      }
-    OperationState state(loc, OpT::getOperationName());
-    state.addOperands(operands);
-    state.addAttributes(attrs);
-    state.addTypes(SmallVector<Type>(numResults, UnrankedTensorType::get(b.getF32Type())));
-    Operation *op = b.create(state);
-    SmallVector<Type> types;
-    auto iface = cast<InferTypeOpInterface>(op);
-    if (failed(iface.inferReturnTypes(&ctx, loc, op->getOperands(), op->getAttrDictionary(),
-                                      op->getPropertiesStorage(), op->getRegions(), types))) {
-      op->erase();
-      return nullptr;
-    }
-    for (auto [r, t] : llvm::zip(op->getResults(), types))
-      r.setType(t);
-    return op;
-  }
-  template <typename OpT>
-  Value create1(Location loc, ValueRange operands, ArrayRef<NamedAttribute> attrs = {}) {
-    Operation *op = create<OpT>(loc, operands, attrs);
-    return op ? op->getResult(0) : Value();
-  }
-
-  Value constI64(Location loc, ArrayRef<int64_t> values) {
-    auto type = RankedTensorType::get({(int64_t)values.size()}, b.getI64Type());
-    return b.create<ConstantOp>(loc, type, DenseElementsAttr::get(type, values));
-  }
-
-  MLIRContext &ctx;
-  OpBuilder b;
-  std::string path;
-  std::shared_ptr<MappedFile> file;
-  std::unique_ptr<ExternalDataResolver> external;
-
-private:
-  LogicalResult importGraph(const GraphProto &g, const ImportOptions &options);
-  FailureOr<Type> valueType(const ValueInfoProto &vi, ArrayAttr *dimNames);
-  FailureOr<Value> importTensor(const TensorProto &t, Location loc);
-  LogicalResult importNode(const NodeProto &n);
-  LogicalResult importCustom(Node &n, SmallVectorImpl<Value> &out);
-  LogicalResult fail(const Twine &msg) {
-    emitError(UnknownLoc::get(&ctx)) << msg;
-    return failure();
-  }
-
-  llvm::StringMap<Value> values;
-  /// Declared types of graph values (value_info and graph outputs): the
-  /// result types of custom-domain nodes, which kiln cannot infer.
-  llvm::StringMap<const ValueInfoProto *> declared;
-  /// Non-default domains the model's opset_import lists.
-  llvm::StringSet<> customDomains;
-  int64_t opset = 0;
-  ModuleOp module;
-};
 
 FailureOr<Type> Importer::valueType(const ValueInfoProto &vi, ArrayAttr *dimNames) {
   const TypeProto &t = vi.type;
@@ -273,19 +136,6 @@ FailureOr<Value> Importer::importTensor(const TensorProto &t, Location loc) {
   return Value(b.create<ConstantOp>(loc, type, cast<ElementsAttr>(value)));
 }
 
-// --- op import functions ----------------------------------------------------
-
-template <typename OpT>
-ImportFn simple() {
-  return [](Node &n, SmallVectorImpl<Value> &out) {
-    Value v = n.im.create1<OpT>(n.loc, n.inputs);
-    if (!v)
-      return failure();
-    out.push_back(v);
-    return success();
-  };
-}
-
 /// A constant input that must be known at compile time (Clip bounds, axes...).
 std::optional<SmallVector<int64_t>> constInts(Node &n, size_t i) {
   Value v = n.input(i);
@@ -310,19 +160,12 @@ LogicalResult needConst(Node &n, StringRef what) {
                               " an initializer or a Constant node)";
 }
 
-template <typename OpT>
-ImportFn variadic() { // Sum/Max/Min/Mean-style n-ary ops as chains of binary ops
-  return [](Node &n, SmallVectorImpl<Value> &out) {
-    if (n.inputs.empty())
-      return failure();
-    Value acc = n.inputs[0];
-    for (size_t i = 1; i < n.inputs.size(); ++i)
-      if (!(acc = n.im.create1<OpT>(n.loc, {acc, n.inputs[i]})))
-        return failure();
-    out.push_back(acc);
-    return success();
-  };
-}
+} // namespace detail
+
+namespace {
+using namespace detail;
+
+// --- op import functions ----------------------------------------------------
 
 template <typename OpT>
 ImportFn reduction(int64_t axesInputSince) {
@@ -1341,8 +1184,8 @@ LogicalResult importInstanceNorm(Node &n, SmallVectorImpl<Value> &out) {
 LogicalResult importConstant(Node &n, SmallVectorImpl<Value> &out);
 
 const llvm::StringMap<ImportFn> &opTable() {
-  static const llvm::StringMap<ImportFn> table = [] {
-    llvm::StringMap<ImportFn> t;
+  static const OpTable table = [] {
+    OpTable t;
     // Elementwise unary
     t["Relu"] = simple<ReluOp>();
     t["Sigmoid"] = simple<SigmoidOp>();
@@ -1508,6 +1351,8 @@ LogicalResult importConstant(Node &n, SmallVectorImpl<Value> &out) {
                              "(value, value_float(s), value_int(s))";
 }
 } // namespace
+
+using namespace detail;
 
 /// A custom-domain node: kiln.custom with the node's attributes as a
 /// dictionary and result types as the model declares them (unranked when it
