@@ -597,6 +597,10 @@ def Kiln_GlobalMaxPoolOp : Kiln_GlobalPoolOp<"global_max_pool"> { let summary = 
 // Fused ops, made by the fusion pass (passes/Fusion.cpp).
 include "kiln/ir/KilnFusedOps.td"
 
+// Op families in their own files: ops defined in include/kiln/ir/Kiln<Family>Ops.td,
+// their type inference, verifiers and folders in ir/ops/<Family>.cpp. One
+// include line each, below.
+
 //===----------------------------------------------------------------------===//
 // Custom (non-ONNX-standard) ops
 //===----------------------------------------------------------------------===//
