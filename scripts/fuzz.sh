@@ -21,8 +21,8 @@ CXX=${CXX:-clang++-19}
 CC=${CC:-clang-19}
 JOBS=${JOBS:-1}
 all=(fuzz_onnx_import fuzz_onnx_graph fuzz_onnx_tensor fuzz_artifact fuzz_npy)
-for extra in fuzz_zip fuzz_pickle fuzz_safetensors fuzz_torchscript; do
-  grep -q "kiln_fuzz_target($extra " tests/fuzz/CMakeLists.txt && all+=("$extra")
+for extra in fuzz_zip fuzz_pickle fuzz_safetensors fuzz_checkpoint fuzz_torchscript fuzz_runtime_load; do
+  grep -qw "$extra" tests/fuzz/CMakeLists.txt && all+=("$extra")
 done
 targets=("$@")
 ((${#targets[@]})) || targets=("${all[@]}")
