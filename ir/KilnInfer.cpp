@@ -960,7 +960,11 @@ KILN_INFER(PadOp) {
       shape[i] = kDyn;
       continue;
     }
-    int64_t s = shape[i] + (*pads)[i] + (*pads)[i + rank];
+    int64_t s;
+    if (__builtin_add_overflow(shape[i], (*pads)[i], &s) ||
+        __builtin_add_overflow(s, (*pads)[i + rank], &s))
+      return d.fail("pads of dim ", i, " overflow int64: ", shape[i], " + ", (*pads)[i], " + ",
+                    (*pads)[i + rank]);
     if (s < 0)
       return d.fail("pads crop dim ", i, " of size ", shape[i], " below zero");
     shape[i] = s;
