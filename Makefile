@@ -4,11 +4,12 @@
 #   make asan   the same in build-asan, under AddressSanitizer + UBSan
 #   make tsan   the runtime's concurrency tests in build-tsan, under ThreadSanitizer
 #   make fuzz   a long libFuzzer campaign (clang-19) over every reader, build-fuzz
+#   make fuzz-smoke  every fuzz target for FUZZ_SMOKE_SECONDS (CI runs it)
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 EXAMPLE := examples/mnist_cnn
 
-.PHONY: all setup configure build test asan tsan fuzz run install clean
+.PHONY: all setup configure build test asan tsan fuzz fuzz-smoke run install clean
 
 all: build
 
@@ -48,6 +49,18 @@ tsan: setup
 FUZZ_SECONDS ?= 1800
 fuzz:
 	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Bounded fuzzing, as CI runs it after `make test`: installs clang-19, builds
+# the fuzz targets in build-fuzz (ASan + UBSan + libFuzzer) and runs each for
+# FUZZ_SMOKE_SECONDS from its corpus with a fixed seed; any finding fails.
+FUZZ_SMOKE_SECONDS ?= 20
+fuzz-smoke:
+	scripts/setup.sh --fuzz
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 -DKILN_FUZZ=ON \
+	    -DKILN_FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) -DKILN_FUZZ_SEED=1
+	cmake --build build-fuzz -j $(JOBS) --target kiln-fuzzers
+	cd build-fuzz && ctest --output-on-failure -L '^fuzz$$'
 
 run: configure
 	cmake --build $(BUILD) -j $(JOBS) --target kiln-tools

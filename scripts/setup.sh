@@ -16,6 +16,9 @@ packages=(
   libonnx-testdata zlib1g-dev
   python3-torch python3-torchvision python3-onnx python3-numpy
 )
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang-19 libclang-rt-19-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
