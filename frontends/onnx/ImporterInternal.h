@@ -207,6 +207,10 @@ using OpTable = llvm::StringMap<ImportFn>;
 
 /// Op families in ops/*.cpp; opTable() in OnnxImporter.cpp calls each.
 /// (Add a declaration here and a call there for a new family.)
+void registerIndexingOps(OpTable &t);
+void registerRecurrentOps(OpTable &t);
+void registerSignalOps(OpTable &t);
+void registerDetectionOps(OpTable &t);
 
 } // namespace kiln::onnx::detail
 

@@ -1293,6 +1293,10 @@ const llvm::StringMap<ImportFn> &opTable() {
     t["AveragePool"] = pool<AveragePoolOp>(false);
     t["GlobalAveragePool"] = simple<GlobalAveragePoolOp>();
     t["GlobalMaxPool"] = simple<GlobalMaxPoolOp>();
+    registerIndexingOps(t);
+    registerRecurrentOps(t);
+    registerSignalOps(t);
+    registerDetectionOps(t);
     return t;
   }();
   return table;

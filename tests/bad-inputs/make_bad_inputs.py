@@ -116,6 +116,15 @@ put("onnx/opset_future.onnx", model([helper.make_node("Relu", ["x"], ["y"])],
                                     [vi("x", [2])], [vi("y", [2])], opset=99))
 put("onnx/unknown_op.onnx", model([helper.make_node("NoSuchOp", ["x"], ["y"])],
                                   [vi("x", [2])], [vi("y", [2])]))
+# Constant indices out of range (ScatterND, GatherND): refused at compile time.
+put("onnx/scatternd_index_out_of_range.onnx",
+    model([helper.make_node("ScatterND", ["x", "i", "u"], ["y"])],
+          [vi("x", [4, 3]), vi("u", [1, 3])], [vi("y", [4, 3])],
+          [numpy_helper.from_array(np.array([[4]], np.int64), "i")]))
+put("onnx/gathernd_index_out_of_range.onnx",
+    model([helper.make_node("GatherND", ["x", "i"], ["y"])],
+          [vi("x", [4, 3])], [vi("y", [1])],
+          [numpy_helper.from_array(np.array([[0, -4]], np.int64), "i")]))
 
 
 # Nesting deeper than ParseLimits::maxDepth: a sequence of sequences of ...

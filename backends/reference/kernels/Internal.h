@@ -294,6 +294,10 @@ void registerReductions(Registry &);
 void registerMovement(Registry &);
 void registerNN(Registry &);
 void registerFused(Registry &); // Fused.cpp: ops the optimizer makes
+void registerIndexing(Registry &); // Indexing.cpp: scatter/gather, top_k, one_hot, selections, NMS
+void registerRecurrent(Registry &); // Recurrent.cpp: rnn, gru, lstm
+void registerSignal(Registry &); // Signal.cpp: dft, stft, det, col2im, mel_weight_matrix
+void registerDetection(Registry &); // Detection.cpp: roi_align, max_unpool, affine_grid, deform_conv
 
 /// Checks the input's element type.
 Status requireFloat(const OpCtx &c, size_t i, const char *what = "input");

@@ -164,6 +164,10 @@ const Registry &registry() {
     registerMovement(reg);
     registerNN(reg);
     registerFused(reg);
+    registerIndexing(reg);
+    registerRecurrent(reg);
+    registerSignal(reg);
+    registerDetection(reg);
     return reg;
   }();
   return r;

@@ -152,7 +152,8 @@ TEST(Kernels, SupportsEveryOpButConstant) {
   EXPECT_FALSE(isSupported("bogus"));
   // kiln.custom is for kernel plugins that know the domain, never the reference.
   EXPECT_FALSE(isSupported("custom"));
-  EXPECT_EQ(supportedOps().size(), 99u);
+  // Op families (kernels/<Family>.cpp) register further ops, tested in their own files.
+  EXPECT_GE(supportedOps().size(), 99u);
 }
 
 TEST(Kernels, HalfConversions) {

@@ -600,6 +600,10 @@ include "kiln/ir/KilnFusedOps.td"
 // Op families in their own files: ops defined in include/kiln/ir/Kiln<Family>Ops.td,
 // their type inference, verifiers and folders in ir/ops/<Family>.cpp. One
 // include line each, below.
+include "kiln/ir/KilnIndexingOps.td"
+include "kiln/ir/KilnRecurrentOps.td"
+include "kiln/ir/KilnSignalOps.td"
+include "kiln/ir/KilnDetectionOps.td"
 
 //===----------------------------------------------------------------------===//
 // Custom (non-ONNX-standard) ops
