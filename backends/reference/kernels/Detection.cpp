@@ -74,9 +74,11 @@ Status runRoiAlign(const OpCtx &c, std::vector<Tensor> &o) {
       rw = std::max(rw, 1.0);
       rh = std::max(rh, 1.0);
     }
+    if (!std::isfinite(rw) || !std::isfinite(rh) || std::fabs(rw) > 1e9 || std::fabs(rh) > 1e9)
+      return c.fail("ROI ", n, " has non-finite or too large coordinates");
     double bh = rh / (double)PH, bw = rw / (double)PW;
-    int64_t gh = ratio > 0 ? ratio : (int64_t)std::ceil(rh / (double)PH);
-    int64_t gw = ratio > 0 ? ratio : (int64_t)std::ceil(rw / (double)PW);
+    int64_t gh = ratio > 0 ? ratio : std::max<int64_t>(0, (int64_t)std::ceil(rh / (double)PH));
+    int64_t gw = ratio > 0 ? ratio : std::max<int64_t>(0, (int64_t)std::ceil(rw / (double)PW));
     double count = (double)std::max<int64_t>(gh * gw, 1);
     for (int64_t ch = 0; ch < C; ++ch) {
       const double *plane = &x[(bi * C + ch) * H * W];
@@ -90,7 +92,7 @@ Status runRoiAlign(const OpCtx &c, std::vector<Tensor> &o) {
               double xx = sw + (double)pw * bw + ((double)ix + 0.5) * bw / (double)gw;
               double w1 = 0, w2 = 0, w3 = 0, w4 = 0;
               int64_t yl = 0, yh = 0, xl = 0, xh = 0;
-              if (!(yy < -1.0 || yy > (double)H || xx < -1.0 || xx > (double)W)) {
+              if (yy >= -1.0 && yy <= (double)H && xx >= -1.0 && xx <= (double)W) {
                 double y = std::max(yy, 0.0), xv = std::max(xx, 0.0);
                 yl = (int64_t)y;
                 xl = (int64_t)xv;
@@ -280,7 +282,7 @@ Status runDeformConv(const OpCtx &c, std::vector<Tensor> &o) {
   std::vector<double> m = c.input(4) && c.in[4]->numElements() ? loadD(*c.in[4]) : std::vector<double>{};
   std::vector<double> out((size_t)o[0].numElements());
   auto sample = [&](const double *plane, double h, double wv) {
-    if (h <= -1 || h >= (double)g.H || wv <= -1 || wv >= (double)g.W) return 0.0;
+    if (!(h > -1 && h < (double)g.H && wv > -1 && wv < (double)g.W)) return 0.0; // NaN too
     int64_t h0 = (int64_t)std::floor(h), w0 = (int64_t)std::floor(wv);
     double lh = h - (double)h0, lw = wv - (double)w0, v = 0;
     for (int dy = 0; dy < 2; ++dy)

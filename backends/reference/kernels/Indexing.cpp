@@ -449,6 +449,11 @@ Status computeUnique(const OpCtx &c, UniqueResult &u) {
       for (int64_t x = 0; x < u.outer; ++x)
         for (int64_t y = 0; y < u.inner; ++y) {
           double va = val(a, x, y), vb = val(b, x, y);
+          bool na = std::isnan(va), nb = std::isnan(vb); // NaN after every number, NaNs equal
+          if (na || nb) {
+            if (na != nb) return na ? 1 : -1;
+            continue;
+          }
           if (va < vb) return -1;
           if (va > vb) return 1;
         }
@@ -654,9 +659,20 @@ Status runGridSample(const OpCtx &c, std::vector<Tensor> &o) {
           }
           coord[d] = v;
         }
+        // NaN propagates; far-away coordinates are clamped to just outside
+        // the input (same samples, no overflowing integer conversion).
+        bool nan = false;
+        for (int64_t d = 0; d < r; ++d) {
+          if (std::isnan(coord[d])) nan = true;
+          else coord[d] = std::clamp(coord[d], -(double)dims[d] - 4, 2.0 * (double)dims[d] + 4);
+        }
         for (int64_t ch = 0; ch < C; ++ch) {
           const double *plane = &x[(n * C + ch) * inSpatial];
           double v = 0;
+          if (nan) {
+            out[(n * C + ch) * outSpatial + p] = fromDouble<T>(std::nan(""));
+            continue;
+          }
           if (mode == "nearest") {
             for (int64_t d = 0; d < r; ++d) idx[d] = (int64_t)std::nearbyint(coord[d]);
             v = pixel(plane, idx);
@@ -729,6 +745,7 @@ Status nmsParams(const OpCtx &c, NmsParams &p) {
   double m = 0;
   bool present;
   if (Status st = scalar(2, "max_output_boxes_per_class", m, present); !st) return st;
+  if (present && !(m >= -1e18 && m <= 1e18)) return c.fail("max_output_boxes_per_class is out of range");
   p.maxPerClass = present ? (int64_t)m : 0;
   if (Status st = scalar(3, "iou_threshold", p.iou, present); !st) return st;
   if (present && (p.iou < 0 || p.iou > 1)) return c.fail("iou_threshold must be in [0, 1], got ", p.iou);

@@ -342,8 +342,9 @@ Status runMel(const OpCtx &c, std::vector<Tensor> &o) {
   for (int64_t i = 0; i < p.bins + 2; ++i) {
     float mel = (float)i * step + lowMel;
     float hz = 700.0f * (std::pow(10.0f, mel / 2595.0f) - 1.0f);
-    edge[i] = (int64_t)std::floor((float)(p.len + 1) * hz / (float)p.rate);
-    if (edge[i] < 0 || edge[i] >= rows) return c.fail("band edge ", i, " falls outside the ", rows, " DFT bins");
+    float bin = std::floor((float)(p.len + 1) * hz / (float)p.rate);
+    if (!(bin >= 0 && bin < (float)rows)) return c.fail("band edge ", i, " falls outside the ", rows, " DFT bins");
+    edge[i] = (int64_t)bin;
   }
   std::vector<double> out((size_t)(rows * p.bins), 0.0);
   for (int64_t i = 0; i < p.bins; ++i) {

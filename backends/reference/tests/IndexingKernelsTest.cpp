@@ -241,3 +241,24 @@ TEST(IndexingKernels, RnnOneStepByHand) {
   fails("rnn", attrs({{"hidden_size", Attr::makeInt(1)}, {"activations", Attr::makeString("Tanh,Tanh")}}),
         {x, w, r, b, lens, none}, "activations lists 2 functions, expected 1");
 }
+
+TEST(IndexingKernels, NonFiniteValuesNeverCrash) {
+  const double nan = std::nan("");
+  // unique: NaNs sort after every number and count as one value.
+  auto u = ok("unique", {}, {mk(F32, {5}, {nan, 2, nan, 1, 2})});
+  auto y = vals(u[0]);
+  ASSERT_EQ(y.size(), 3u);
+  EXPECT_EQ(y[0], 1);
+  EXPECT_EQ(y[1], 2);
+  EXPECT_TRUE(std::isnan(y[2]));
+  EXPECT_EQ(vals(u[3]), (std::vector<double>{1, 2, 2}));
+  // grid_sample: a NaN coordinate gives NaN; a huge one samples outside (zeros).
+  auto x = mk(F32, {1, 1, 2, 2}, {1, 2, 3, 4});
+  auto g = mk(F32, {1, 1, 2, 2}, {nan, 0, 1e30, -1e30});
+  auto gs = vals(ok("grid_sample", {}, {x, g})[0]);
+  EXPECT_TRUE(std::isnan(gs[0]));
+  EXPECT_EQ(gs[1], 0.0);
+  // roi_align: a non-finite ROI is an error.
+  fails("roi_align", {}, {mk(F32, {1, 1, 2, 2}, {1, 2, 3, 4}), mk(F32, {1, 4}, {0, 0, nan, 1}), mk(I64, {1}, {0})},
+        "non-finite");
+}
