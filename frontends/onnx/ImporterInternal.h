@@ -143,6 +143,14 @@ public:
     return b.create<ConstantOp>(loc, type, DenseElementsAttr::get(type, values));
   }
 
+  /// Imports subgraph `g` (an If branch, a Loop/Scan body) at the end of
+  /// `block`: its inputs are bound to `inputs`, names it does not define
+  /// resolve in the enclosing graphs (ONNX lexical scoping), and its outputs'
+  /// values are returned in `outputs` (no terminator is added). `what` names
+  /// the subgraph in errors.
+  LogicalResult importSubgraph(const GraphProto &g, Block *block, ValueRange inputs,
+                               SmallVectorImpl<Value> &outputs, StringRef what);
+
   MLIRContext &ctx;
   OpBuilder b;
   std::string path;
@@ -161,6 +169,8 @@ private:
   }
 
   llvm::StringMap<Value> values;
+  /// Names defined by the graph being imported (not by enclosing graphs).
+  llvm::StringSet<> scopeNames;
   /// Declared types of graph values (value_info and graph outputs): the
   /// result types of custom-domain nodes, which kiln cannot infer.
   llvm::StringMap<const ValueInfoProto *> declared;
@@ -207,6 +217,7 @@ using OpTable = llvm::StringMap<ImportFn>;
 
 /// Op families in ops/*.cpp; opTable() in OnnxImporter.cpp calls each.
 /// (Add a declaration here and a call there for a new family.)
+void registerControlFlowOps(OpTable &t);
 void registerIndexingOps(OpTable &t);
 void registerRecurrentOps(OpTable &t);
 void registerSignalOps(OpTable &t);

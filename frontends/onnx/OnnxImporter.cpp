@@ -28,6 +28,7 @@
 using namespace mlir;
 
 #include "ImporterInternal.h"
+#include "llvm/ADT/ScopeExit.h"
 
 namespace kiln::onnx {
 namespace detail {
@@ -1271,7 +1272,24 @@ const llvm::StringMap<ImportFn> &opTable() {
     t["Tile"] = simple<TileOp>();
     t["Shape"] = importShape;
     t["Size"] = simple<SizeOp>();
-    t["Range"] = simple<RangeOp>();
+    // Range takes scalars; one-element 1-D operands (as the expanded
+    // AffineGrid function passes) are read as scalars, as ONNX Runtime does.
+    t["Range"] = [](Node &n, SmallVectorImpl<Value> &out) -> LogicalResult {
+      SmallVector<Value> ops;
+      for (Value v : n.inputs) {
+        auto t = v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
+        if (t && t.getRank() == 1 && t.getDimSize(0) == 1)
+          v = n.im.create1<ReshapeOp>(n.loc, {v, n.im.constI64(n.loc, {})});
+        if (!v)
+          return failure();
+        ops.push_back(v);
+      }
+      Value r = n.im.create1<RangeOp>(n.loc, ops);
+      if (!r)
+        return failure();
+      out.push_back(r);
+      return success();
+    };
     t["ConstantOfShape"] = importConstantOfShape;
     t["Constant"] = importConstant;
     // Convolution, matrix products, normalization, pooling
@@ -1297,6 +1315,7 @@ const llvm::StringMap<ImportFn> &opTable() {
     registerRecurrentOps(t);
     registerSignalOps(t);
     registerDetectionOps(t);
+    registerControlFlowOps(t);
     return t;
   }();
   return table;
@@ -1503,7 +1522,10 @@ LogicalResult Importer::importNode(const NodeProto &n) {
   // Trailing omitted inputs are the same as absent ones.
   while (!node.inputs.empty() && !node.inputs.back())
     node.inputs.pop_back();
-  if (!custom && n.op_type != "Constant" && (node.inputs.empty() || !node.inputs[0]))
+  // (Loop's trip count and Scan-8's sequence_lens, their first inputs, are
+  // optional.)
+  if (!custom && n.op_type != "Constant" && n.op_type != "Loop" && n.op_type != "Scan" &&
+      (node.inputs.empty() || !node.inputs[0]))
     return fail(where() + ": missing its first input");
   // The inputs the ONNX schema requires (import functions rely on them).
   if (!custom)
@@ -1535,9 +1557,12 @@ LogicalResult Importer::importNode(const NodeProto &n) {
     Value v = outputs[produced++];
     if (out.empty())
       continue;
-    if (!values.insert({llvm::StringRef(out.data(), out.size()), v}).second)
+    // A subgraph's names may shadow the enclosing graphs' (scopeNames holds
+    // the current graph's own).
+    if (!scopeNames.insert(llvm::StringRef(out.data(), out.size())).second)
       return fail(where() + ": output '" + std::string(out) +
                   "' is defined more than once in the graph");
+    values[llvm::StringRef(out.data(), out.size())] = v;
   }
   return success();
 }
@@ -1576,8 +1601,10 @@ LogicalResult Importer::importGraph(const GraphProto &g, const ImportOptions &op
   func.setAllArgAttrs(argAttrs);
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
-  for (auto [arg, vi] : llvm::zip(body->getArguments(), args))
+  for (auto [arg, vi] : llvm::zip(body->getArguments(), args)) {
     values[llvm::StringRef(vi->name.data(), vi->name.size())] = arg;
+    scopeNames.insert(llvm::StringRef(vi->name.data(), vi->name.size()));
+  }
 
   llvm::StringSet<> inputNames;
   for (const auto &in : g.input)
@@ -1593,6 +1620,7 @@ LogicalResult Importer::importGraph(const GraphProto &g, const ImportOptions &op
       if (Operation *def = v->getDefiningOp())
         def->setAttr("kiln.input", b.getStringAttr(std::string(t.name)));
     values[llvm::StringRef(t.name.data(), t.name.size())] = *v;
+    scopeNames.insert(llvm::StringRef(t.name.data(), t.name.size()));
   }
   for (const auto &vi : g.value_info)
     declared[llvm::StringRef(vi.name.data(), vi.name.size())] = &vi;
@@ -1628,6 +1656,51 @@ LogicalResult Importer::importGraph(const GraphProto &g, const ImportOptions &op
   b.create<func::ReturnOp>(UnknownLoc::get(&ctx), results);
   func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
   func.setAllResultAttrs(resultAttrs);
+  return success();
+}
+
+LogicalResult Importer::importSubgraph(const GraphProto &g, Block *block, ValueRange inputs,
+                                       SmallVectorImpl<Value> &outputs, StringRef what) {
+  if (g.input.size() != inputs.size())
+    return fail(what.str() + " has " + std::to_string(g.input.size()) + " input(s), expected " +
+                std::to_string(inputs.size()));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(block);
+  // Lexical scope: the subgraph sees the enclosing graphs' values; its own
+  // names are gone once it is imported.
+  llvm::StringMap<Value> outer = values;
+  llvm::StringSet<> outerScope = std::move(scopeNames);
+  scopeNames = llvm::StringSet<>();
+  auto restore = llvm::make_scope_exit([&] {
+    values = std::move(outer);
+    scopeNames = std::move(outerScope);
+  });
+  for (auto [vi, v] : llvm::zip(g.input, inputs)) {
+    llvm::StringRef name(vi.name.data(), vi.name.size());
+    if (!scopeNames.insert(name).second)
+      return fail(what.str() + " input '" + name.str() + "' is declared twice");
+    values[name] = v;
+  }
+  for (const auto &t : g.initializer) {
+    auto v = importTensor(t, NameLoc::get(b.getStringAttr(std::string(t.name))));
+    if (failed(v))
+      return failure();
+    llvm::StringRef name(t.name.data(), t.name.size());
+    scopeNames.insert(name);
+    values[name] = *v;
+  }
+  for (const auto &vi : g.value_info)
+    declared[llvm::StringRef(vi.name.data(), vi.name.size())] = &vi;
+  for (const auto &n : g.node)
+    if (failed(importNode(n)))
+      return failure();
+  for (const auto &o : g.output) {
+    auto v = values.find(llvm::StringRef(o.name.data(), o.name.size()));
+    if (v == values.end())
+      return fail(what.str() + " output '" + std::string(o.name) +
+                  "' is not produced by any node, initializer or input in scope");
+    outputs.push_back(v->second);
+  }
   return success();
 }
 

@@ -604,6 +604,7 @@ include "kiln/ir/KilnIndexingOps.td"
 include "kiln/ir/KilnRecurrentOps.td"
 include "kiln/ir/KilnSignalOps.td"
 include "kiln/ir/KilnDetectionOps.td"
+include "kiln/ir/KilnControlFlowOps.td"
 
 //===----------------------------------------------------------------------===//
 // Custom (non-ONNX-standard) ops
