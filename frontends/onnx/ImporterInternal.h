@@ -222,6 +222,9 @@ void registerIndexingOps(OpTable &t);
 void registerRecurrentOps(OpTable &t);
 void registerSignalOps(OpTable &t);
 void registerDetectionOps(OpTable &t);
+void registerLossesOps(OpTable &t);
+void registerMathOps(OpTable &t);
+void registerMiscOps(OpTable &t);
 
 } // namespace kiln::onnx::detail
 

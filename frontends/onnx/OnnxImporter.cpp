@@ -1315,6 +1315,9 @@ const llvm::StringMap<ImportFn> &opTable() {
     registerRecurrentOps(t);
     registerSignalOps(t);
     registerDetectionOps(t);
+    registerLossesOps(t);
+    registerMathOps(t);
+    registerMiscOps(t);
     registerControlFlowOps(t);
     return t;
   }();

@@ -168,6 +168,7 @@ const Registry &registry() {
     registerRecurrent(reg);
     registerSignal(reg);
     registerDetection(reg);
+    registerMath(reg);
     return reg;
   }();
   return r;

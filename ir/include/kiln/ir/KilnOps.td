@@ -605,6 +605,7 @@ include "kiln/ir/KilnRecurrentOps.td"
 include "kiln/ir/KilnSignalOps.td"
 include "kiln/ir/KilnDetectionOps.td"
 include "kiln/ir/KilnControlFlowOps.td"
+include "kiln/ir/KilnMathOps.td"
 
 //===----------------------------------------------------------------------===//
 // Custom (non-ONNX-standard) ops
