@@ -25,6 +25,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CpuProfile.h"
+#include "OwnKernels.h"
 #include "kernels/Kernels.h"
 #include "kiln/kiln_plugin.h"
 
@@ -34,6 +35,7 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -130,7 +132,7 @@ bool convertAttrs(const kiln_node &n, ref::Attrs &attrs) {
 // --- op classes ------------------------------------------------------------------
 
 enum class Kind { None, Conv, Gemm, Linear, MatMul, Pool, GlobalPool, BatchNorm, Eltwise, Binary,
-                  Softmax, View, Concat, Fused };
+                  Softmax, View, Concat, Fused, Own };
 
 Kind kindOf(const std::string &op) {
   static const std::map<std::string, Kind> kinds = {
@@ -145,7 +147,12 @@ Kind kindOf(const std::string &op) {
       {"sub", Kind::Binary}, {"mul", Kind::Binary}, {"div", Kind::Binary}, {"min", Kind::Binary},
       {"max", Kind::Binary}, {"softmax", Kind::Softmax}, {"log_softmax", Kind::Softmax},
       {"flatten", Kind::View}, {"reshape", Kind::View}, {"identity", Kind::View},
-      {"dropout", Kind::View}, {"concat", Kind::Concat},
+      {"dropout", Kind::View}, {"concat", Kind::Concat}, {"unsqueeze", Kind::View},
+      {"squeeze", Kind::View},
+      // the plugin's own kernels (OwnKernels.cpp): what oneDNN 2.6 lacks
+      {"transpose", Kind::Own}, {"gather", Kind::Own}, {"slice", Kind::Own}, {"pad", Kind::Own},
+      {"expand", Kind::Own}, {"tile", Kind::Own}, {"where", Kind::Own}, {"cast", Kind::Own},
+      {"shape", Kind::Own},
       // kiln's fused ops (FusedOps.inc)
       {"fused_conv", Kind::Conv}, {"fused_matmul", Kind::Fused}, {"layer_norm", Kind::Fused},
       {"rms_norm", Kind::Fused}, {"attention", Kind::Fused}};
@@ -272,7 +279,7 @@ struct NodeInfo {
   std::vector<std::unique_ptr<Reordered>> reordered;
 };
 
-enum class Mode { Dnnl, View, Copy, Ref };
+enum class Mode { Dnnl, View, Copy, Ref, Own };
 
 struct Arg {
   int key;
@@ -294,7 +301,8 @@ struct Step {
   std::vector<int32_t> reads, writes; // values
   bool reorder = false;               // a layout conversion (CpuLayout below)
   int32_t accumulate = -1;            // sum post-op: copy this value into the result first
-  std::vector<int32_t> refInputs;     // Ref: the node's inputs, plain-layout copies substituted
+  std::vector<int32_t> refInputs;     // Ref, Own: the node's inputs, plain-layout copies substituted
+  std::shared_ptr<kiln::cpu::Kernel> kernel; // Own: the plugin's own kernel
   memory::desc scratch;               // Dnnl: the primitive's scratchpad (user-managed)
 };
 
@@ -318,10 +326,16 @@ struct Plan {
   // row-major (e.g. nChw16c between convolutions), and the values the plan
   // adds for layout conversions (ids from the graph's value count up).
   std::map<int32_t, memory::desc> layout;
+  // Values known when the plan is built: shape computations (shape ->
+  // gather -> unsqueeze -> concat -> reshape) from the input shapes, and
+  // the data of keyed partition inputs (Executable::keyed). No step runs
+  // for them (unless one is a partition output); readers read these bytes.
+  std::map<int32_t, std::vector<uint8_t>> known;
   int32_t numValues = 0;
   double flops = 0; // estimated work of one run (threads: see executeImpl)
   bool singleThread = false;
   uint64_t arenaBytes = 0, sumBytes = 0, numIntermediates = 0;
+  uint64_t reorders = 0, portable = 0; // layout conversion steps; Ref steps
   void *arena = nullptr;
   uint64_t scratchBytes = 0; // the largest scratchpad of its primitives
   void *scratch = nullptr;   // ... for the run that holds `busy`
@@ -339,10 +353,17 @@ struct Executable {
   std::vector<int32_t> inputs, outputs;
   std::vector<ref::Tensor> constants; // per value; data null unless a weight
   std::vector<char> isOutput;          // per value: a partition output
+  std::vector<Dims> declared;          // per partition input: its declared shape (-1: dynamic)
+  std::vector<uint8_t> serialized;     // the last serialize() result
+  std::vector<ref::DType> dtype;       // per graph value: its element type
+  // Per partition input: small i64/i32 vectors (shape tensors computed on
+  // another plugin) whose data selects the plan along with the shapes.
+  std::vector<char> keyed;
   std::mutex plansMutex;
   std::map<Dims, std::unique_ptr<Plan>> plans;
   kiln_executable_stats last{};
   uint64_t refFallbacks = 0;
+  std::atomic<uint64_t> weightReorders{0}; // constants repacked at run time
   kiln::cpu::Profiler profiler; // ABI 1.2 executable_profile
 };
 
@@ -360,12 +381,118 @@ int32_t input(const kiln_node &n, int i) { return i < n.num_inputs ? n.inputs[i]
 
 #include "FusedOps.inc"
 
-/// Can this plugin run node `n` exactly? (f32 only; shapes may be partly dynamic.)
-bool canRun(const kiln_graph *g, const kiln_node &n) {
+/// Per value: the node that writes it (-1: graph input or constant).
+std::vector<int32_t> producers(const kiln_graph *g) {
+  std::vector<int32_t> p(size_t(std::max(g->num_values, 0)), -1);
+  for (int32_t i = 0; i < g->num_nodes; ++i)
+    for (int32_t k = 0; k < g->nodes[i].num_outputs; ++k) {
+      int32_t v = g->nodes[i].outputs[k];
+      if (v >= 0 && v < g->num_values)
+        p[size_t(v)] = i;
+    }
+  return p;
+}
+
+ref::DType dtypeOf(const kiln_graph *g, int32_t v) { return ref::DType(g->values[v].type.dtype); }
+bool movable(ref::DType t) {
+  size_t s = ref::dtypeSize(t);
+  return s == 1 || s == 2 || s == 4 || s == 8;
+}
+bool isIndex(const kiln_graph *g, int32_t v) {
+  return v >= 0 && (dtypeOf(g, v) == ref::DType::I64 || dtypeOf(g, v) == ref::DType::I32);
+}
+
+/// A small integer vector whose data can select a plan when it is a
+/// partition input (declared rank <= 1, at most 64 entries).
+bool keyable(const kiln_graph *g, int32_t v) {
+  const kiln_tensor_desc &t = g->values[v].type;
+  return isIndex(g, v) && (t.rank == 0 || (t.rank == 1 && t.shape[0] >= 0 && t.shape[0] <= 64));
+}
+
+/// Is `v` (a shape-like operand: reshape's shape, slice's starts, ...) known
+/// when a plan is built? Constants are; so are values computed only from
+/// input shapes and constants by nodes this plugin evaluates at plan time
+/// (shape -> gather -> unsqueeze -> concat, ...), and values from other
+/// plugins or graph inputs, which reach the partition as (keyed) inputs.
+/// Values computed from run-time data inside the partition are not.
+bool shapeDerived(const kiln_graph *g, const std::vector<int32_t> &prod, int32_t v, int depth = 0) {
+  if (v < 0)
+    return true;
+  if (v >= g->num_values || depth > 16)
+    return false;
+  if (g->values[v].constant_data)
+    return true;
+  if (!isIndex(g, v))
+    return false;
+  int32_t p = prod[size_t(v)];
+  if (p < 0)
+    return keyable(g, v); // a graph input
+  const kiln_node &n = g->nodes[p];
+  std::string op = n.op ? n.op : "";
+  if (op == "shape")
+    return true;
+  static const std::set<std::string> through = {"gather", "unsqueeze", "squeeze", "concat", "slice", "cast",
+                                                "reshape", "flatten", "identity", "transpose", "expand",
+                                                "tile", "pad", "where"};
+  if (!through.count(op))
+    return keyable(g, v); // this plugin claims no other op with an integer result: a partition input
+  for (int32_t i = 0; i < n.num_inputs; ++i)
+    if (!shapeDerived(g, prod, n.inputs[i], depth + 1))
+      return false;
+  return true;
+}
+
+/// The plugin's own kernels (OwnKernels.cpp): element types they move and
+/// shape-like operands known when a plan is built.
+bool canRunOwn(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_node &n, const ref::Attrs &attrs) {
+  std::string op = n.op;
+  int32_t x = input(n, 0), out = n.outputs[0];
+  if (x < 0)
+    return false;
+  ref::DType xt = dtypeOf(g, x), ot = dtypeOf(g, out);
+  auto known = [&](int from, int to) {
+    for (int i = from; i < to; ++i)
+      if (!shapeDerived(g, prod, input(n, i)))
+        return false;
+    return true;
+  };
+  if (op == "shape")
+    return n.num_inputs == 1 && ot == ref::DType::I64;
+  if (op == "cast")
+    return n.num_inputs == 1 && kiln::cpu::castSupported(xt, ot);
+  if (!movable(xt) || (op != "where" && xt != ot))
+    return false;
+  if (op == "transpose")
+    return n.num_inputs == 1;
+  if (op == "gather")
+    return n.num_inputs == 2 && isIndex(g, input(n, 1));
+  if (op == "slice")
+    return n.num_inputs == 5 && known(1, 5);
+  auto isI64 = [&](int i) { return input(n, i) >= 0 && dtypeOf(g, input(n, i)) == ref::DType::I64; };
+  if (op == "expand" || op == "tile")
+    return n.num_inputs == 2 && isI64(1) && known(1, 2);
+  if (op == "pad")
+    return n.num_inputs >= 2 && n.num_inputs <= 3 && attrs.getString("mode", "constant") == "constant" &&
+           isI64(1) && known(1, 2) && (input(n, 2) < 0 || dtypeOf(g, input(n, 2)) == xt);
+  if (op == "where")
+    return n.num_inputs == 3 && xt == ref::DType::Bool && input(n, 1) >= 0 && input(n, 2) >= 0 &&
+           dtypeOf(g, input(n, 1)) == ot && dtypeOf(g, input(n, 2)) == ot && movable(ot);
+  return false;
+}
+
+/// Can this plugin run node `n` exactly? (oneDNN: f32 only; its own kernels
+/// also move other element types; shapes may be partly dynamic.)
+bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_node &n) {
   if (!n.op)
     return false;
   Kind kind = kindOf(n.op);
-  if (kind == Kind::None || n.num_outputs != 1 || !isF32(g, n.outputs[0]))
+  if (kind == Kind::None || n.num_outputs != 1 || n.outputs[0] < 0)
+    return false;
+  for (int32_t i = 0; i < n.num_inputs; ++i)
+    if (n.inputs[i] >= g->num_values)
+      return false;
+  bool anyType = kind == Kind::Own || kind == Kind::View || kind == Kind::Concat;
+  if (!anyType && !isF32(g, n.outputs[0]))
     return false;
   ref::Attrs attrs;
   if (!convertAttrs(n, attrs))
@@ -438,28 +565,44 @@ bool canRun(const kiln_graph *g, const kiln_node &n) {
         return false;
     return rank(0) <= 12;
   }
-  case Kind::Binary: {
+  case Kind::Binary:
+    // oneDNN broadcasts src1 only; what needs more (e.g. 1 - mask) runs on
+    // the plugin's own broadcasting kernel (add, sub, mul, div).
     if (n.num_inputs != 2 || !allF32(0, 2) || rank(0) > 12 || rank(1) > 12)
       return false;
-    // oneDNN broadcasts src1 only: refuse what is known to need more.
-    Dims a = shapeOf(g, n.inputs[0]), b = shapeOf(g, n.inputs[1]), o = shapeOf(g, n.outputs[0]);
-    size_t r = std::max(a.size(), b.size());
-    a.insert(a.begin(), r - a.size(), 1);
-    b.insert(b.begin(), r - b.size(), 1);
-    if (o.size() != r || !isStatic(a) || !isStatic(b) || !isStatic(o))
-      return true; // decided at run time (the reference kernel if need be)
-    return a == o || (b == o && commutative(op));
-  }
+    if (op == "add" || op == "sub" || op == "mul" || op == "div")
+      return true;
+    {
+      Dims a = shapeOf(g, n.inputs[0]), b = shapeOf(g, n.inputs[1]), o = shapeOf(g, n.outputs[0]);
+      size_t r = std::max(a.size(), b.size());
+      a.insert(a.begin(), r - a.size(), 1);
+      b.insert(b.begin(), r - b.size(), 1);
+      if (o.size() != r || !isStatic(a) || !isStatic(b) || !isStatic(o))
+        return true; // decided at run time (the reference kernel if need be)
+      return a == o || (b == o && commutative(op));
+    }
   case Kind::Softmax:
     return n.num_inputs == 1 && allF32(0, 1) && rank(0) >= 1 && rank(0) <= 12;
   case Kind::View:
-    if (n.num_inputs < 1 || !allF32(0, 1))
+    if (n.num_inputs < 1 || n.inputs[0] < 0 || !movable(dtypeOf(g, n.inputs[0])) ||
+        dtypeOf(g, n.inputs[0]) != dtypeOf(g, n.outputs[0]))
       return false;
-    if (op == "reshape") // a run-time shape would make the plan data-dependent
-      return n.num_inputs == 2 && n.inputs[1] >= 0 && g->values[n.inputs[1]].constant_data;
+    if (op == "reshape") // the shape must be known when the plan is built
+      return n.num_inputs == 2 && n.inputs[1] >= 0 && shapeDerived(g, prod, n.inputs[1]);
+    if (op == "unsqueeze" || op == "squeeze")
+      return n.num_inputs == 1 || (n.num_inputs == 2 && shapeDerived(g, prod, n.inputs[1]));
     return n.num_inputs == 1;
-  case Kind::Concat:
-    return n.num_inputs >= 1 && allF32(0, n.num_inputs) && rank(0) >= 1 && rank(0) <= 12;
+  case Kind::Concat: {
+    if (n.num_inputs < 1)
+      return false;
+    ref::DType t = dtypeOf(g, n.outputs[0]);
+    for (int32_t i = 0; i < n.num_inputs; ++i)
+      if (n.inputs[i] < 0 || dtypeOf(g, n.inputs[i]) != t)
+        return false;
+    return movable(t) && rank(0) >= 1 && rank(0) <= 12; // f32 on oneDNN, the rest on the plugin's own kernel
+  }
+  case Kind::Own:
+    return canRunOwn(g, prod, n, attrs);
   case Kind::Fused:
     return canRunFused(g, n, attrs);
   default:
@@ -485,6 +628,7 @@ const void *reorderedConstant(Executable &exec, NodeInfo &ni, dnnl::stream &strm
   memory src(have, exec.eng, const_cast<void *>(data)); // read only
   dnnl::reorder(src, r->mem).execute(strm, src, r->mem);
   strm.wait();
+  ++exec.weightReorders;
   ni.reordered.push_back(std::move(r));
   return ni.reordered.back()->mem.get_data_handle();
 }
@@ -532,9 +676,11 @@ public:
       NodeInfo &ni = *exec.nodes[k];
       if (ni.fusedAway)
         continue;
-      // Shapes through the reference rules.
+      // Shapes through the reference rules; shape-like operands read the
+      // values known at plan time.
       std::vector<ref::Tensor> ins(ni.inputs.size());
       std::vector<const ref::Tensor *> insp;
+      bool allKnown = true;
       for (size_t i = 0; i < ni.inputs.size(); ++i) {
         int32_t v = ni.inputs[i];
         if (v < 0) {
@@ -544,7 +690,12 @@ public:
         ins[i] = exec.constants[v];
         if (!ins[i].data) {
           ins[i].shape = plan.shapes.at(v);
-          ins[i].dtype = ref::DType::F32;
+          ins[i].dtype = exec.dtype[v];
+          auto kn = plan.known.find(v);
+          if (kn != plan.known.end())
+            ins[i].data = kn->second.data();
+          else if (!(ni.op == "shape" && i == 0)) // shape reads only the shape
+            allKnown = false;
         }
         insp.push_back(&ins[i]);
       }
@@ -555,13 +706,42 @@ public:
         error = "node '" + ni.name + "' (" + ni.op + "): " + st.message;
         return false;
       }
-      if (outTypes.size() != 1 || outTypes[0] != ref::DType::F32) {
+      int32_t out = ni.hasPost ? ni.postOutput : ni.outputs[0];
+      if (outTypes.size() != 1 || outTypes[0] != exec.dtype[ni.outputs[0]]) {
         error = "node '" + ni.name + "' (" + ni.op + "): unexpected result type";
         return false;
       }
-      int32_t out = ni.hasPost ? ni.postOutput : ni.outputs[0];
       plan.shapes[ni.outputs[0]] = outShapes[0];
       plan.shapes[out] = outShapes[0];
+
+      // Shape computations: evaluated now, once per plan.
+      bool evaluable = (ni.kind == Kind::Own || ni.kind == Kind::View ||
+                        (ni.kind == Kind::Concat && exec.dtype[out] != ref::DType::F32)) &&
+                       allKnown && numel(outShapes[0]) <= 4096;
+      if (evaluable) {
+        std::vector<uint8_t> bytes(size_t(numel(outShapes[0])) * ref::dtypeSize(outTypes[0]));
+        if (ni.kind == Kind::View) {
+          if (!bytes.empty())
+            std::memcpy(bytes.data(), insp[0]->data, bytes.size());
+        } else {
+          std::string why;
+          auto kernel = kiln::cpu::makeKernel(ni.op, ni.attrs, insp, outShapes[0], outTypes[0], why);
+          if (!kernel) {
+            error = "internal error: node '" + ni.name + "' (" + ni.op + "): " + why;
+            return false;
+          }
+          std::vector<const void *> ptrs;
+          for (auto *t : insp)
+            ptrs.push_back(t ? t->data : nullptr);
+          if (!kernel->run(ptrs.data(), bytes.data(), error)) {
+            error = "node '" + ni.name + "' (" + ni.op + "): " + error;
+            return false;
+          }
+        }
+        plan.known[out] = std::move(bytes);
+        if (!exec.isOutput[out])
+          continue; // no step: readers read the known bytes
+      }
 
       Step step;
       step.node = int32_t(k);
@@ -575,6 +755,16 @@ public:
       if (ni.kind == Kind::View) {
         step.src = ni.inputs[0];
         step.mode = exec.isOutput[out] ? Mode::Copy : Mode::View;
+      } else if (ni.kind == Kind::Own || (ni.kind == Kind::Concat && exec.dtype[out] != ref::DType::F32)) {
+        // The shape-like operands must be known now (canRun made sure).
+        std::string why;
+        auto kernel = kiln::cpu::makeKernel(ni.op, ni.attrs, insp, outShapes[0], outTypes[0], why);
+        if (!kernel) {
+          error = "node '" + ni.name + "' (" + ni.op + "): " + why;
+          return false;
+        }
+        step.mode = Mode::Own;
+        step.kernel = std::move(kernel);
       } else if (empty) {
         step.mode = Mode::Ref;
       } else {
@@ -586,6 +776,14 @@ public:
             throw;
           step.mode = Mode::Ref;
           step.args.clear();
+        }
+        if (step.mode == Mode::Ref && ni.kind == Kind::Binary) {
+          // oneDNN broadcasts src1 only: the own broadcasting kernel.
+          std::string why;
+          if (auto kernel = kiln::cpu::makeKernel(ni.op, ni.attrs, insp, outShapes[0], outTypes[0], why)) {
+            step.mode = Mode::Own;
+            step.kernel = std::move(kernel);
+          }
         }
         if (step.mode == Mode::Ref && ni.hasPost) {
           error = "internal error: fused node '" + ni.name + "' has no oneDNN primitive";
@@ -611,6 +809,9 @@ private:
   dnnl::stream &strm;
 
   Arg valueArg(int key, int32_t v, const memory::desc &md) { return Arg{key, v, nullptr, md}; }
+  uint64_t elementSize(int32_t v) const {
+    return v < int32_t(exec.dtype.size()) ? ref::dtypeSize(exec.dtype[v]) : 4; // added values: f32
+  }
 
   // --- layouts ---------------------------------------------------------------
   // A primitive states the layout it wants for each operand (Arg::md) and
@@ -694,7 +895,9 @@ private:
       plan.steps.push_back(std::move(step));
       return;
     }
-    if (step.mode == Mode::Ref) {
+    if (step.mode == Mode::Ref || step.mode == Mode::Own) {
+      if (step.mode == Mode::Own)
+        plan.flops += double(numel(plan.shapes.at(out)));
       step.refInputs = exec.nodes[step.node]->inputs;
       for (int32_t &v : step.refInputs)
         if (blocked(v)) {
@@ -1119,7 +1322,7 @@ private:
     for (int32_t v : slots) {
       auto lay = plan.layout.find(v);
       sizes.push_back(align64(lay != plan.layout.end() ? uint64_t(lay->second.get_size())
-                                                       : uint64_t(numel(plan.shapes[v])) * 4));
+                                                       : uint64_t(numel(plan.shapes[v])) * elementSize(v)));
       d.push_back(def[v]);
       l.push_back(last[v]);
     }
@@ -1151,8 +1354,9 @@ const char *lastError(kiln_plugin p) {
 
 kiln_status query(kiln_plugin p, const kiln_graph *g, int32_t *supported, float *cost) {
   try {
+    std::vector<int32_t> prod = producers(g);
     for (int32_t i = 0; i < g->num_nodes; ++i) {
-      supported[i] = canRun(g, g->nodes[i]) ? 1 : 0;
+      supported[i] = canRun(g, prod, g->nodes[i]) ? 1 : 0;
       cost[i] = 10.f;
     }
     return KILN_OK;
@@ -1188,13 +1392,21 @@ kiln_status compileImpl(kiln_plugin p, const kiln_graph *g, const kiln_partition
   for (int32_t v : exec->inputs)
     if (v < 0 || v >= g->num_values)
       return fail(p, KILN_ERROR_INVALID_ARGUMENT, "partition input out of range");
+  exec->dtype.resize(size_t(g->num_values));
+  for (int32_t v = 0; v < g->num_values; ++v)
+    exec->dtype[size_t(v)] = ref::DType(g->values[v].type.dtype);
+  for (int32_t v : exec->inputs) {
+    exec->keyed.push_back(keyable(g, v));
+    exec->declared.push_back(shapeOf(g, v));
+  }
+  std::vector<int32_t> prod = producers(g);
   std::map<int32_t, int> readers; // value -> number of partition nodes reading it
   for (int32_t k = 0; k < part->num_nodes; ++k) {
     int32_t id = part->nodes[k];
     if (id < 0 || id >= g->num_nodes)
       return fail(p, KILN_ERROR_INVALID_ARGUMENT, "partition names a node out of range");
     const kiln_node &n = g->nodes[id];
-    if (!canRun(g, n))
+    if (!canRun(g, prod, n))
       return fail(p, KILN_ERROR_UNSUPPORTED, std::string("node '") + (n.name ? n.name : "") + "' (" +
                                                  (n.op ? n.op : "?") + ") is not supported by the cpu plugin");
     auto ni = std::make_unique<NodeInfo>();
@@ -1270,9 +1482,12 @@ kiln_status compile(kiln_plugin p, const kiln_graph *g, const kiln_partition *pa
 
 void executableDestroy(kiln_plugin, kiln_executable e) { delete reinterpret_cast<Executable *>(e); }
 
+/// Runs the partition; with `planOnly`, only finds or builds the plan for
+/// the inputs' shapes (AOT: serialize and deserialize) and runs nothing.
 kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inputs, int32_t numInputs,
-                        kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator) {
-  if (numInputs != int32_t(exec.inputs.size()) || numOutputs != int32_t(exec.outputs.size()))
+                        kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator,
+                        bool planOnly = false) {
+  if (numInputs != int32_t(exec.inputs.size()) || (!planOnly && numOutputs != int32_t(exec.outputs.size())))
     return fail(p, KILN_ERROR_INVALID_ARGUMENT, "wrong number of inputs or outputs");
 #ifdef KILN_CPU_HAVE_OPENMP
   // oneDNN's parallel regions take the calling thread's OpenMP setting: set
@@ -1293,11 +1508,35 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
 #endif
   Dims key;
   for (int32_t i = 0; i < numInputs; ++i) {
-    if (inputs[i].type.dtype != KILN_DTYPE_F32) // every claimed node reads f32 at run time
-      return fail(p, KILN_ERROR_INVALID_ARGUMENT, "input " + std::to_string(i) + " is not f32");
+    ref::DType want = exec.dtype[exec.inputs[i]];
+    if (ref::DType(inputs[i].type.dtype) != want)
+      return fail(p, KILN_ERROR_INVALID_ARGUMENT, "input " + std::to_string(i) + " is " +
+                                                      ref::dtypeName(ref::DType(inputs[i].type.dtype)) +
+                                                      " where the graph declares " + ref::dtypeName(want));
     key.push_back(inputs[i].type.rank);
     key.insert(key.end(), inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
+    if (exec.keyed[i]) { // a small shape vector: its values select the plan too
+      int64_t n = 1;
+      for (int32_t d = 0; d < inputs[i].type.rank; ++d)
+        n *= inputs[i].type.shape[d];
+      if (n > 64)
+        return fail(p, KILN_ERROR_INVALID_ARGUMENT, "input " + std::to_string(i) + " has more than 64 entries");
+      for (int64_t k = 0; k < n; ++k)
+        key.push_back(want == ref::DType::I64 ? static_cast<const int64_t *>(inputs[i].data)[k]
+                                              : static_cast<const int32_t *>(inputs[i].data)[k]);
+    }
   }
+  // A plan's keyed inputs are known values (copied: the plan outlives the run).
+  auto seed = [&](Plan &pl) {
+    for (int32_t i = 0; i < numInputs; ++i) {
+      pl.shapes[exec.inputs[i]] = Dims(inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
+      if (exec.keyed[i]) {
+        const uint8_t *d = static_cast<const uint8_t *>(inputs[i].data);
+        uint64_t bytes = uint64_t(numel(pl.shapes[exec.inputs[i]])) * ref::dtypeSize(exec.dtype[exec.inputs[i]]);
+        pl.known[exec.inputs[i]] = std::vector<uint8_t>(d, d + bytes);
+      }
+    }
+  };
   dnnl::stream strm(exec.eng);
 
   // The plan for these shapes: built on first sight, then reused.
@@ -1309,8 +1548,7 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       plan = it->second.get();
     else {
       auto fresh = std::make_unique<Plan>();
-      for (int32_t i = 0; i < numInputs; ++i)
-        fresh->shapes[exec.inputs[i]] = Dims(inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
+      seed(*fresh);
       std::string error;
       if (!PlanBuilder(exec, *fresh, strm).build(error))
         return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
@@ -1322,8 +1560,7 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       if (fresh->flops < kSmallWorkFlops && omp_get_max_threads() > 1) {
         ThreadScope one(1);
         auto single = std::make_unique<Plan>();
-        for (int32_t i = 0; i < numInputs; ++i)
-          single->shapes[exec.inputs[i]] = Dims(inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
+        seed(*single);
         uint64_t fallbacks = exec.refFallbacks;
         if (!PlanBuilder(exec, *single, strm).build(error))
           return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
@@ -1332,6 +1569,10 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
         fresh = std::move(single);
       }
 #endif
+      for (const Step &st : fresh->steps) {
+        fresh->reorders += st.reorder ? 1 : 0;
+        fresh->portable += st.mode == Mode::Ref ? 1 : 0;
+      }
       fresh->arena = std::aligned_alloc(64, std::max<uint64_t>(align64(fresh->arenaBytes), 64));
       for (const Step &st : fresh->steps)
         fresh->scratchBytes = std::max<uint64_t>(fresh->scratchBytes, st.scratch.get_size());
@@ -1341,12 +1582,16 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       plan = fresh.get();
       exec.plans.emplace(key, std::move(fresh));
       exec.last = {sizeof(kiln_executable_stats), plan->arenaBytes, plan->sumBytes,
-                   plan->numIntermediates, uint64_t(exec.plans.size())};
+                   plan->numIntermediates, uint64_t(exec.plans.size()), 0, 0, 0};
     }
+    exec.last.layout_reorders = plan->reorders;
+    exec.last.portable_nodes = plan->portable;
     exec.last.arena_bytes = plan->arenaBytes;
     exec.last.intermediate_bytes = plan->sumBytes;
     exec.last.num_intermediates = plan->numIntermediates;
   }
+  if (planOnly)
+    return KILN_OK;
 #ifdef KILN_CPU_HAVE_OPENMP
   // Small plans run on the calling thread alone (see above).
   ThreadScope smallWork(plan->singleThread ? 1 : 0);
@@ -1374,6 +1619,8 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
     else if (plan->offset[v] >= 0)
       ptr[v] = arena + plan->offset[v];
   }
+  for (auto &[v, bytes] : plan->known)
+    ptr[v] = const_cast<uint8_t *>(bytes.data());
   for (int32_t i = 0; i < numInputs; ++i)
     ptr[exec.inputs[i]] = inputs[i].data;
   for (int32_t i = 0; i < numOutputs; ++i) {
@@ -1382,7 +1629,8 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
     if (it == plan->shapes.end())
       return fail(p, KILN_ERROR_INTERNAL, "partition output " + std::to_string(i) + " is never computed");
     const Dims &shape = it->second;
-    uint64_t bytes = uint64_t(numel(shape)) * 4;
+    ref::DType dtype = exec.dtype[v];
+    uint64_t bytes = uint64_t(numel(shape)) * ref::dtypeSize(dtype);
     kiln_buffer &b = outputs[i];
     if (b.type.rank != int32_t(shape.size()))
       return fail(p, KILN_ERROR_INVALID_ARGUMENT,
@@ -1395,7 +1643,7 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       b.data = data;
     }
     b.size = bytes;
-    b.type.dtype = KILN_DTYPE_F32;
+    b.type.dtype = kiln_dtype(dtype);
     int64_t *dims = const_cast<int64_t *>(b.type.shape);
     for (size_t d = 0; d < shape.size(); ++d)
       dims[d] = shape[d];
@@ -1415,7 +1663,7 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       break;
     case Mode::Copy:
       if (ptr[w] != ptr[st.src])
-        std::memcpy(ptr[w], ptr[st.src], size_t(numel(plan->shapes[w])) * 4);
+        std::memcpy(ptr[w], ptr[st.src], size_t(numel(plan->shapes[w])) * ref::dtypeSize(exec.dtype[w]));
       break;
     case Mode::Ref: {
       std::vector<ref::Tensor> ins(ni.inputs.size());
@@ -1430,14 +1678,14 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
         if (i < st.refInputs.size())
           v = st.refInputs[i]; // a plain copy of a blocked value
         if (!ins[i].data) {
-          ins[i].dtype = ref::DType::F32;
+          ins[i].dtype = v < int32_t(exec.dtype.size()) ? exec.dtype[v] : ref::DType::F32;
           ins[i].shape = plan->shapes[v];
           ins[i].data = ptr[v];
         }
         insp.push_back(&ins[i]);
       }
       std::vector<ref::Tensor> outs(1);
-      outs[0].dtype = ref::DType::F32;
+      outs[0].dtype = exec.dtype[ni.outputs[0]];
       outs[0].shape = plan->shapes[w];
       outs[0].data = ptr[w];
       if (ni.op == "attention") {
@@ -1449,6 +1697,21 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       ref::Status s = ref::run(ni.op, ni.attrs, insp, outs);
       if (!s)
         return fail(p, KILN_ERROR_INVALID_ARGUMENT, "node '" + ni.name + "' (" + ni.op + "): " + s.message);
+      break;
+    }
+    case Mode::Own: {
+      const void *in[16];
+      std::vector<const void *> many;
+      const void **ins = in;
+      if (st.refInputs.size() > 16) {
+        many.resize(st.refInputs.size());
+        ins = many.data();
+      }
+      for (size_t i = 0; i < st.refInputs.size(); ++i)
+        ins[i] = st.refInputs[i] >= 0 ? ptr[st.refInputs[i]] : nullptr;
+      std::string err;
+      if (!st.kernel->run(ins, ptr[w], err))
+        return fail(p, KILN_ERROR_INVALID_ARGUMENT, "node '" + ni.name + "' (" + ni.op + "): " + err);
       break;
     }
     case Mode::Dnnl: {
@@ -1468,6 +1731,7 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       std::string kernel = st.reorder ? "reorder " + kiln::cpu::onednnKernel(st.prim)
                            : st.mode == Mode::Dnnl ? kiln::cpu::onednnKernel(st.prim)
                            : st.mode == Mode::Ref ? "reference"
+                           : st.mode == Mode::Own ? st.kernel->name()
                            : st.mode == Mode::View ? "view" : "copy";
       if (ni.hasPost && !st.reorder)
         kernel += "+post";
@@ -1491,6 +1755,266 @@ kiln_status execute(kiln_plugin p, kiln_executable e, const kiln_buffer *inputs,
   }
 }
 
+// --- AOT: serialized partitions ---------------------------------------------------
+// `kiln compile` builds the plan for the partition's declared input shapes
+// (dynamic dims = 1), so oneDNN chooses the primitives and the weights get
+// repacked into the layouts those want, and serializes the repacked weights
+// with the oneDNN memory descriptors that describe them. Loading rebuilds the
+// primitives for those shapes at once and uses the repacked bytes in place
+// from the mapped artifact: no reorder, no copy. A blob from another oneDNN
+// version or ISA is stale: deserialize refuses it (KILN_ERROR_UNSUPPORTED)
+// and the host compiles from the plain weights. Layout (little-endian):
+//   header  magic "KILNCPU\0", u32 blob version, u32 oneDNN major, minor,
+//           patch, u32 ISA (dnnl_cpu_isa_t), u32 sizeof(dnnl_memory_desc_t),
+//           u32 partition nodes, u32 entries, u32 inputs, u64 signature
+//           (FNV-1a of the nodes' ops, operands and constant sizes)
+//   inputs  per partition input: u32 rank, i64 dims (the planned shapes)
+//   entries per repacked constant: u32 node, u32 0, u64 offset, u64 size,
+//           dnnl_memory_desc_t
+//   payload each repacked constant at `offset`, 64-byte aligned from the
+//           blob start (the artifact aligns the blob itself).
+
+constexpr char kBlobMagic[8] = {'K', 'I', 'L', 'N', 'C', 'P', 'U', '\0'};
+constexpr uint32_t kBlobVersion = 1;
+
+uint64_t signatureOf(const Executable &exec) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&](const void *d, size_t n) {
+    const uint8_t *b = static_cast<const uint8_t *>(d);
+    for (size_t i = 0; i < n; ++i) {
+      h ^= b[i];
+      h *= 1099511628211ull;
+    }
+  };
+  for (const auto &ni : exec.nodes) {
+    mix(ni->op.data(), ni->op.size());
+    for (int32_t v : ni->inputs) {
+      mix(&v, sizeof v);
+      uint64_t bytes = v >= 0 && exec.constants[v].data ? exec.constants[v].byteSize() : 0;
+      mix(&bytes, sizeof bytes);
+    }
+    for (int32_t v : ni->outputs)
+      mix(&v, sizeof v);
+  }
+  return h;
+}
+
+struct BlobEnv {
+  uint32_t major, minor, patch, isa;
+};
+BlobEnv currentEnv() {
+  const dnnl_version_t *v = dnnl_version();
+  return {uint32_t(v->major), uint32_t(v->minor), uint32_t(v->patch), uint32_t(dnnl_get_effective_cpu_isa())};
+}
+
+/// Builds (plan only, nothing runs) the plan for `shapes`, zero-filled inputs.
+kiln_status planFor(kiln_plugin p, Executable &exec, const std::vector<Dims> &shapes) {
+  std::vector<kiln_buffer> bufs(shapes.size());
+  std::vector<std::vector<uint8_t>> zeros(shapes.size());
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    ref::DType t = exec.dtype[exec.inputs[i]];
+    zeros[i].assign(std::max<size_t>(size_t(numel(shapes[i])) * ref::dtypeSize(t), 8), 0);
+    kiln_buffer &b = bufs[i];
+    b.struct_size = sizeof(kiln_buffer);
+    b.data = zeros[i].data();
+    b.size = zeros[i].size();
+    b.type.struct_size = sizeof(kiln_tensor_desc);
+    b.type.dtype = int32_t(t);
+    b.type.rank = int32_t(shapes[i].size());
+    b.type.shape = shapes[i].data();
+  }
+  return executeImpl(p, exec, bufs.data(), int32_t(bufs.size()), nullptr, 0, nullptr, true);
+}
+
+template <class T> void put(std::vector<uint8_t> &out, const T &v) {
+  const uint8_t *b = reinterpret_cast<const uint8_t *>(&v);
+  out.insert(out.end(), b, b + sizeof(T));
+}
+
+kiln_status serialize(kiln_plugin p, kiln_executable e, const void **data, uint64_t *size) {
+  try {
+    Executable &exec = *reinterpret_cast<Executable *>(e);
+    std::vector<Dims> shapes;
+    for (size_t i = 0; i < exec.inputs.size(); ++i) {
+      if (exec.keyed[i])
+        return fail(p, KILN_ERROR_UNSUPPORTED, "partition input " + std::to_string(i) +
+                                                   " is a shape vector: the plan depends on its values");
+      Dims d = exec.declared[i];
+      for (int64_t &x : d)
+        x = x < 0 ? 1 : x;
+      shapes.push_back(d);
+    }
+    if (kiln_status st = planFor(p, exec, shapes); st != KILN_OK)
+      return st;
+    struct Entry {
+      uint32_t node;
+      const Reordered *r;
+      uint64_t offset, size;
+    };
+    std::vector<Entry> entries;
+    for (size_t k = 0; k < exec.nodes.size(); ++k)
+      for (const auto &r : exec.nodes[k]->reordered)
+        entries.push_back({uint32_t(k), r.get(), 0, uint64_t(r->md.get_size())});
+    std::vector<uint8_t> &out = exec.serialized;
+    out.clear();
+    out.insert(out.end(), kBlobMagic, kBlobMagic + 8);
+    BlobEnv env = currentEnv();
+    for (uint32_t v : {kBlobVersion, env.major, env.minor, env.patch, env.isa, uint32_t(sizeof(dnnl_memory_desc_t)),
+                       uint32_t(exec.nodes.size()), uint32_t(entries.size()), uint32_t(shapes.size())})
+      put(out, v);
+    put(out, signatureOf(exec));
+    for (const Dims &d : shapes) {
+      put(out, uint32_t(d.size()));
+      for (int64_t x : d)
+        put(out, x);
+    }
+    uint64_t at = align64(out.size() + entries.size() * (24 + sizeof(dnnl_memory_desc_t)));
+    for (Entry &en : entries) {
+      en.offset = at;
+      at = align64(at + en.size);
+      put(out, en.node);
+      put(out, uint32_t(0));
+      put(out, en.offset);
+      put(out, en.size);
+      put(out, en.r->md.data);
+    }
+    out.resize(at, 0);
+    for (const Entry &en : entries)
+      std::memcpy(out.data() + en.offset, en.r->mem.get_data_handle(), en.size);
+    *data = out.data();
+    *size = out.size();
+    return KILN_OK;
+  } catch (const dnnl::error &err) {
+    return fail(p, KILN_ERROR_INTERNAL, std::string("oneDNN: ") + err.what());
+  } catch (const std::exception &err) {
+    return fail(p, KILN_ERROR_INTERNAL, err.what());
+  }
+}
+
+/// Reads the blob's parts; false with `error` when it is malformed.
+struct Blob {
+  BlobEnv env{};
+  uint32_t nodes = 0;
+  uint64_t signature = 0;
+  std::vector<Dims> shapes;
+  struct Entry {
+    uint32_t node;
+    uint64_t offset, size;
+    dnnl_memory_desc_t md;
+  };
+  std::vector<Entry> entries;
+};
+
+bool parseBlob(const uint8_t *d, uint64_t size, Blob &b, std::string &error) {
+  uint64_t at = 0;
+  auto get = [&](void *dst, uint64_t n) {
+    if (size - at < n)
+      return false;
+    std::memcpy(dst, d + at, n);
+    at += n;
+    return true;
+  };
+  char magic[8];
+  uint32_t h[9];
+  if (size < 8 || !get(magic, 8) || std::memcmp(magic, kBlobMagic, 8) != 0) {
+    error = "not a cpu plugin blob (bad magic)";
+    return false;
+  }
+  if (!get(h, sizeof h) || !get(&b.signature, 8)) {
+    error = "truncated header";
+    return false;
+  }
+  if (h[0] != kBlobVersion) {
+    error = "blob version " + std::to_string(h[0]) + " (this plugin reads " + std::to_string(kBlobVersion) + ")";
+    return false;
+  }
+  b.env = {h[1], h[2], h[3], h[4]};
+  if (h[5] != sizeof(dnnl_memory_desc_t)) {
+    error = "memory descriptors of " + std::to_string(h[5]) + " bytes (this oneDNN has " +
+            std::to_string(sizeof(dnnl_memory_desc_t)) + ")";
+    return false;
+  }
+  b.nodes = h[6];
+  uint32_t numEntries = h[7], numInputs = h[8];
+  if (numInputs > 4096 || numEntries > (size / (24 + sizeof(dnnl_memory_desc_t)))) {
+    error = "implausible counts";
+    return false;
+  }
+  for (uint32_t i = 0; i < numInputs; ++i) {
+    uint32_t rank;
+    if (!get(&rank, 4) || rank > 64) {
+      error = "truncated or invalid input shape";
+      return false;
+    }
+    Dims dims(rank);
+    if (!get(dims.data(), uint64_t(rank) * 8)) {
+      error = "truncated input shape";
+      return false;
+    }
+    b.shapes.push_back(dims);
+  }
+  for (uint32_t i = 0; i < numEntries; ++i) {
+    Blob::Entry e;
+    uint32_t pad;
+    if (!get(&e.node, 4) || !get(&pad, 4) || !get(&e.offset, 8) || !get(&e.size, 8) || !get(&e.md, sizeof e.md)) {
+      error = "truncated entry table";
+      return false;
+    }
+    if (e.offset % 64 || e.offset > size || e.size > size - e.offset || e.md.ndims < 1 ||
+        e.md.ndims > DNNL_MAX_NDIMS || e.md.data_type != dnnl_f32 || e.md.format_kind != dnnl_blocked ||
+        dnnl_memory_desc_get_size(&e.md) != e.size) {
+      error = "entry " + std::to_string(i) + " lies outside the blob or disagrees with its descriptor";
+      return false;
+    }
+    b.entries.push_back(e);
+  }
+  return true;
+}
+
+kiln_status deserialize(kiln_plugin p, const kiln_graph *g, const kiln_partition *part, const void *data,
+                        uint64_t size, kiln_executable *out) {
+  try {
+    Blob blob;
+    std::string error;
+    if (!data || !parseBlob(static_cast<const uint8_t *>(data), size, blob, error))
+      return fail(p, KILN_ERROR_CORRUPT, "AOT blob: " + error);
+    BlobEnv env = currentEnv();
+    auto envName = [](const BlobEnv &e) {
+      return "oneDNN " + std::to_string(e.major) + "." + std::to_string(e.minor) + "." + std::to_string(e.patch) +
+             " ISA " + std::to_string(e.isa);
+    };
+    if (std::memcmp(&env, &blob.env, sizeof env) != 0)
+      return fail(p, KILN_ERROR_UNSUPPORTED, "stale AOT blob: built for " + envName(blob.env) +
+                                                 ", this machine has " + envName(env));
+    kiln_executable e = nullptr;
+    if (kiln_status st = compile(p, g, part, &e); st != KILN_OK)
+      return st;
+    std::unique_ptr<Executable> exec(reinterpret_cast<Executable *>(e));
+    if (blob.nodes != exec->nodes.size() || blob.signature != signatureOf(*exec) ||
+        blob.shapes.size() != exec->inputs.size())
+      return fail(p, KILN_ERROR_CORRUPT, "AOT blob: it was made for another partition");
+    const uint8_t *base = static_cast<const uint8_t *>(data);
+    for (const Blob::Entry &en : blob.entries) {
+      if (en.node >= exec->nodes.size())
+        return fail(p, KILN_ERROR_CORRUPT, "AOT blob: an entry names node " + std::to_string(en.node));
+      auto r = std::make_unique<Reordered>();
+      r->md = memory::desc(en.md);
+      // In place: oneDNN only reads weights, the mapping stays read-only.
+      r->mem = memory(r->md, exec->eng, const_cast<uint8_t *>(base + en.offset));
+      exec->nodes[en.node]->reordered.push_back(std::move(r));
+    }
+    // The primitives for the planned shapes, now (a first run finds them).
+    if (kiln_status st = planFor(p, *exec, blob.shapes); st != KILN_OK)
+      return st;
+    *out = reinterpret_cast<kiln_executable>(exec.release());
+    return KILN_OK;
+  } catch (const dnnl::error &err) {
+    return fail(p, KILN_ERROR_INTERNAL, std::string("oneDNN: ") + err.what());
+  } catch (const std::exception &err) {
+    return fail(p, KILN_ERROR_INTERNAL, err.what());
+  }
+}
+
 kiln_status executableStats(kiln_plugin p, kiln_executable e, kiln_executable_stats *stats) {
   if (!stats || stats->struct_size < sizeof(size_t))
     return fail(p, KILN_ERROR_INVALID_ARGUMENT, "executable_stats needs a stats struct");
@@ -1499,6 +2023,7 @@ kiln_status executableStats(kiln_plugin p, kiln_executable e, kiln_executable_st
     std::lock_guard<std::mutex> g(exec.plansMutex);
     kiln_executable_stats s = exec.last;
     s.plans_cached = exec.plans.size();
+    s.weight_reorders = exec.weightReorders.load();
     size_t n = std::min(stats->struct_size, sizeof(kiln_executable_stats));
     s.struct_size = n;
     std::memcpy(stats, &s, n);
@@ -1537,6 +2062,8 @@ kiln_plugin_api makeApi() {
   api.compile = compile;
   api.executable_destroy = executableDestroy;
   api.execute = execute;
+  api.serialize = serialize;
+  api.deserialize = deserialize;
   api.executable_stats = executableStats;
   api.executable_profile = executableProfile;
   return api;

@@ -124,6 +124,12 @@ std::vector<Model::PartitionMemory> Model::memoryReport() const {
       m.intermediateBytes = st.intermediate_bytes;
       m.intermediates = st.num_intermediates;
       m.plansCached = st.plans_cached;
+      if (KILN_HAS_FIELD(&st, kiln_executable_stats, weight_reorders)) {
+        m.layoutReported = true;
+        m.layoutReorders = st.layout_reorders;
+        m.portableNodes = st.portable_nodes;
+        m.weightReorders = st.weight_reorders;
+      }
     }
     out.push_back(m);
   }

@@ -586,6 +586,14 @@ bool readTensorFile(const std::string &path, kiln::Tensor &out, std::string &err
   return true;
 }
 
+/// ABI 1.3 statistics of a partition's last run (plugins that report them).
+void printLayoutStats(const kiln::Model::PartitionMemory &pm) {
+  if (pm.layoutReported)
+    llvm::outs() << "layout: partition on '" << pm.plugin << "': " << pm.layoutReorders
+                 << " layout reorders per run, " << pm.portableNodes << " nodes on portable kernels, "
+                 << pm.weightReorders << " weights repacked at run time\n";
+}
+
 /// Options shared by run, bench and verify for choosing inputs.
 struct InputOptions {
   std::vector<std::pair<std::string, std::string>> files;
@@ -738,6 +746,7 @@ int run(int argc, char **argv) {
                                                ? 100.0 * double(pm.arenaBytes) / double(pm.intermediateBytes)
                                                : 0.0)
                    << "%)\n";
+      printLayoutStats(pm);
     }
   auto outSigs = m->outputs();
   // Every --expect must name an output (a lone output may go unnamed): a
@@ -946,6 +955,8 @@ int bench(int argc, char **argv) {
                << "  throughput " << llvm::format("%.1f", 1000.0 * double(batch) / pct(0.5))
                << " samples/s (batch " << batch << ")\n"
                << "  peak resident memory " << peakResidentKiB() / 1024 << " MiB\n";
+  for (auto &pm : m->memoryReport())
+    printLayoutStats(pm);
   if (perOp && !printPerOp(*m, session, inputs, iterations, error)) {
     llvm::errs() << "kiln bench: " << error << "\n";
     return 1;

@@ -265,6 +265,13 @@ Attr real(const std::string &name, double v) {
   a.f = v;
   return a;
 }
+Attr dtypeAttr(const std::string &name, int32_t t) {
+  Attr a;
+  a.name = name;
+  a.kind = Attr::DType;
+  a.i = t;
+  return a;
+}
 Attr str(const std::string &name, const std::string &v) {
   Attr a;
   a.name = name;
@@ -624,6 +631,113 @@ TEST(CpuOps, SmallChainSharesTheArena) {
   checkOnCpu(b, {1, 4, 2});
 }
 
+// the plugin's own kernels (OwnKernels.cpp) --------------------------------------------
+
+TEST(CpuOwnKernels, DynamicShapeSubgraphReshapeTransposeSlicePad) {
+  // BERT's head split with a dynamic batch: shape -> gather -> unsqueeze ->
+  // concat -> reshape, evaluated when the plan is built; then transpose,
+  // slice (negative axis, step 2) and pad on the own kernels.
+  GraphBuilder b;
+  int32_t x = b.input({2, 6, 8}, {-1, 6, 8});
+  auto i64 = [&](int32_t v) {
+    b.g.values[size_t(v)].dtype = 7;
+    return v;
+  };
+  int32_t shp = i64(b.node("shape", {x}, {3}));
+  int32_t batch = i64(b.node("gather", {shp, b.constant({}, 7, std::vector<uint8_t>(8, 0))}, {}));
+  int32_t b1 = i64(b.node("unsqueeze", {batch}, {1}, {ints("axes", {0})}));
+  int32_t target = i64(b.node("concat", {b1, b.constantI64({6, 2, 4})}, {4}, {integer("axis", 0)}));
+  int32_t r = b.node("reshape", {x, target}, {-1, 6, 2, 4});
+  int32_t t = b.node("transpose", {r}, {-1, 2, 6, 4}, {ints("perm", {0, 2, 1, 3})});
+  int32_t s = b.node("slice", {t, b.constantI64({1}), b.constantI64({6}), b.constantI64({-2}), b.constantI64({2})},
+                     {-1, 2, 3, 4});
+  int32_t p = b.node("pad", {s, b.constantI64({0, 0, 1, 0, 0, 0, 0, 3})}, {-1, 2, 4, 7}, {real("value", 0.5)});
+  b.output(p);
+  b.output(t);
+  checkOnCpu(b, {1, 3, 5});
+}
+
+TEST(CpuOwnKernels, EmbeddingGatherCastAndBroadcastSub) {
+  // The embedding lookup with constant ids, the attention mask's
+  // (1 - mask) * -10000 with the lhs broadcast, and a transposed key.
+  GraphBuilder b;
+  int32_t mask = b.input({3, 7}, {-1, 7}, 0.f, 2.f);
+  std::vector<int64_t> ids = {4, 0, 10, -1, 3, 3, 9};
+  std::vector<uint8_t> idBytes(ids.size() * 8);
+  std::memcpy(idBytes.data(), ids.data(), idBytes.size());
+  int32_t table = b.weight({11, 5});
+  int32_t emb = b.node("gather", {table, b.constant({7}, 7, idBytes)}, {7, 5}, {integer("axis", 0)});
+  int32_t asInt = b.node("cast", {mask}, {-1, 7}, {dtypeAttr("to", 7)});
+  b.g.values[size_t(asInt)].dtype = 7;
+  int32_t back = b.node("cast", {asInt}, {-1, 7}, {dtypeAttr("to", 1)});
+  int32_t inv = b.node("sub", {b.weight({}, 1.f, 1.f), back}, {-1, 7});
+  int32_t scaled = b.node("mul", {inv, b.weight({}, -10000.f, -10000.f)}, {-1, 7});
+  int32_t kt = b.node("transpose", {emb}, {5, 7}, {ints("perm", {1, 0})});
+  b.output(scaled);
+  b.output(kt);
+  checkOnCpu(b, {1, 4});
+}
+
+TEST(CpuOwnKernels, WhereExpandTileAndConcatOfIntegers) {
+  GraphBuilder b;
+  int32_t x = b.input({2, 3, 5}, {-1, 3, 5});
+  int32_t y = b.weight({1, 5});
+  std::vector<uint8_t> cond = {1, 0, 0};
+  int32_t c = b.constant({3, 1}, 9, cond);
+  int32_t w = b.node("where", {c, x, y}, {-1, 3, 5});
+  int32_t e = b.node("expand", {b.weight({3, 1}), b.constantI64({2, 3, 4})}, {2, 3, 4});
+  int32_t t = b.node("tile", {x, b.constantI64({1, 2, 3})}, {-1, 6, 15});
+  int32_t shp = b.node("shape", {x}, {3});
+  b.g.values[size_t(shp)].dtype = 7;
+  int32_t cat = b.node("concat", {shp, shp, b.constantI64({-3})}, {7}, {integer("axis", 0)});
+  b.g.values[size_t(cat)].dtype = 7;
+  b.output(w);
+  b.output(e);
+  b.output(t);
+  b.output(cat); // a shape value as a partition output is written out too
+  checkOnCpu(b, {1, 3});
+}
+
+TEST(CpuOwnKernels, LayoutAndPortableCountsAreReported) {
+  // conv -> conv keeps the blocked layout; the partition output is converted
+  // back once. ABI 1.3 stats: layout reorders per run, no portable nodes.
+  GraphBuilder b;
+  int32_t x = b.input({1, 8, 10, 10});
+  int32_t c1 = b.node("conv", {x, b.weight({16, 8, 3, 3}), b.weight({16})}, {1, 16, 10, 10}, {ints("pads", {1, 1, 1, 1})});
+  int32_t c2 = b.node("conv", {c1, b.weight({16, 16, 3, 3}), b.weight({16})}, {1, 16, 10, 10}, {ints("pads", {1, 1, 1, 1})});
+  b.output(c2);
+  Graph &g = b.g;
+  Partition p;
+  p.plugin = "cpu";
+  p.nodes = {0, 1};
+  g.partitions = {p};
+  kiln::computePartitionBoundaries(g);
+  std::string dir = tempDir(), path = dir + "/op.kiln", error;
+  Metadata meta;
+  meta.kilnVersion = "0.1.0";
+  ASSERT_TRUE(writeArtifact(path, meta, g, error)) << error;
+  kiln::Runtime rt(runtimeOptions());
+  auto m = rt.load(path, error);
+  ASSERT_TRUE(m) << error;
+  kiln::Session s(*m);
+  std::map<std::string, kiln::Tensor> in = {{"in0", randomTensor({1, 8, 10, 10}, 3)}};
+  std::vector<kiln::Tensor> out;
+  ASSERT_TRUE(s.run(in, out, error)) << error;
+  auto report = m->memoryReport();
+  ASSERT_EQ(report.size(), 1u);
+  ASSERT_TRUE(report[0].layoutReported);
+  EXPECT_EQ(report[0].portableNodes, 0u);
+  // Weights are repacked once (two convolutions), not on the second run.
+  EXPECT_GE(report[0].weightReorders, 1u);
+  uint64_t repacked = report[0].weightReorders;
+  ASSERT_TRUE(s.run(in, out, error)) << error;
+  EXPECT_EQ(m->memoryReport()[0].weightReorders, repacked);
+  // Whatever layout oneDNN picks, the blocked value between the convolutions
+  // is not converted: at most the input and the output are.
+  EXPECT_LE(m->memoryReport()[0].layoutReorders, 2u);
+  std::system(("rm -rf " + dir).c_str());
+}
+
 // what is not claimed ------------------------------------------------------------------
 
 TEST(CpuQuery, RefusesWhatItCannotRunExactly) {
@@ -631,13 +745,13 @@ TEST(CpuQuery, RefusesWhatItCannotRunExactly) {
   int32_t x = b.input({3, 1}), y = b.input({3, 4}), img = b.input({1, 2, 10, 10});
   int32_t lo = b.input({}), i64 = b.value("i64", {4}, 7);
   b.g.inputs.push_back(i64);
-  b.node("sub", {x, y}, {3, 4});                                 // 0: lhs needs broadcasting
+  b.node("sub", {x, y}, {3, 4});                                 // 0: lhs broadcast: own kernel
   b.node("add", {x, y}, {3, 4});                                 // 1: commutative: fine
   b.node("average_pool", {img}, {1, 2, 5, 5},                    // 2: ceil-mode overhang with
          {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}), //    count_include_pad
           integer("ceil_mode", 1), integer("count_include_pad", 1)});
   b.node("clip", {y, lo, -1}, {3, 4});                           // 3: run-time bounds
-  b.node("reshape", {y, i64}, {-1, -1});                         // 4: run-time shape
+  b.node("reshape", {y, i64}, {-1, -1});                         // 4: a shape input: keys the plan
   int32_t yi = b.value("yi", {3, 4}, 7);
   Node n;
   n.op = "relu";
@@ -648,8 +762,15 @@ TEST(CpuQuery, RefusesWhatItCannotRunExactly) {
   b.node("conv", {b.input({1, 2, 5, 5, 5}), b.weight({2, 2, 3, 3, 3})}, {1, 2, 3, 3, 3}); // 6: 3-D conv
   b.node("reduce_sum", {y}, {1, 1});                             // 7: not ours
   b.node("max_pool", {img}, {1, 2, 5, 5}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})}); // 8
+  // 9, 10: a shape computed from run-time data inside the graph would make
+  // the plan data-dependent.
+  int32_t fromData = b.node("cast", {x}, {3, 1}, {dtypeAttr("to", 7)});
+  b.g.values[size_t(fromData)].dtype = 7;
+  b.node("reshape", {y, fromData}, {-1, -1});
+  // 11: pad modes other than constant
+  b.node("pad", {y, b.constantI64({0, 1, 0, 1})}, {3, 6}, {str("mode", "reflect")});
   auto claims = cpuClaims(b);
-  EXPECT_EQ(claims, (std::vector<int32_t>{0, 1, 0, 0, 0, 0, 0, 0, 1}));
+  EXPECT_EQ(claims, (std::vector<int32_t>{1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0}));
 }
 
 } // namespace

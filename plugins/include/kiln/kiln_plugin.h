@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define KILN_PLUGIN_ABI_MAJOR 1u
-#define KILN_PLUGIN_ABI_MINOR 2u
+#define KILN_PLUGIN_ABI_MINOR 3u
 #define KILN_PLUGIN_ENTRY_SYMBOL "kiln_plugin_get"
 
 /* True when a struct filled by the other side contains `field`. */
@@ -204,6 +204,14 @@ typedef struct kiln_executable_stats {
   uint64_t intermediate_bytes; /* the sum of all intermediates' sizes */
   uint64_t num_intermediates;
   uint64_t plans_cached;       /* distinct input shapes planned so far */
+  /* ABI 1.3 (a host reads these only when the returned struct_size covers
+     them, see KILN_HAS_FIELD): */
+  uint64_t layout_reorders;    /* layout conversions per run in the last
+                                  run's plan (e.g. blocked <-> plain) */
+  uint64_t portable_nodes;     /* nodes of that plan on the plugin's portable
+                                  fallback kernels instead of its own fast path */
+  uint64_t weight_reorders;    /* constants repacked at run time so far
+                                  (0 when an AOT blob supplied them) */
 } kiln_executable_stats;
 
 /* ABI 1.2: per-node timing of an executable (`kiln bench --per-op`). One

@@ -101,6 +101,11 @@ public:
     std::string plugin;
     bool reported = false;
     uint64_t arenaBytes = 0, intermediateBytes = 0, intermediates = 0, plansCached = 0;
+    /// ABI 1.3 (`layoutReported` false for older plugins): layout
+    /// conversions per run, nodes on portable fallback kernels, constants
+    /// repacked at run time.
+    bool layoutReported = false;
+    uint64_t layoutReorders = 0, portableNodes = 0, weightReorders = 0;
   };
   std::vector<PartitionMemory> memoryReport() const;
 

@@ -1,0 +1,656 @@
+//===- OwnKernels.cpp - the cpu plugin's own kernels ----------------------===//
+#include "OwnKernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+namespace kiln::cpu {
+namespace {
+
+using ref::DType;
+
+int64_t numel(const Dims &s) {
+  int64_t n = 1;
+  for (int64_t d : s)
+    n *= d;
+  return n;
+}
+
+Dims denseStrides(const Dims &s) {
+  Dims st(s.size(), 1);
+  for (size_t i = s.size(); i-- > 1;)
+    st[i - 1] = st[i] * s[i];
+  return st;
+}
+
+// --- strided N-d access -----------------------------------------------------------
+// An access pattern over `dims` for up to four operands (operand 0 is the
+// output), each with its own strides (elements; 0 broadcasts) and start.
+// Size-1 dims go and dims contiguous for every operand merge, so a plain
+// copy becomes one row; the odometer runs once per row, not per element.
+
+constexpr size_t kMaxOperands = 4;
+
+struct Walk {
+  Dims dims;
+  std::vector<Dims> strides;
+  int64_t base[kMaxOperands] = {0, 0, 0, 0};
+  size_t operands = 0;
+};
+
+Walk makeWalk(const Dims &dims, const std::vector<Dims> &strides, const std::vector<int64_t> &base) {
+  Walk w;
+  w.operands = strides.size();
+  w.strides.resize(w.operands);
+  for (size_t k = 0; k < w.operands; ++k)
+    w.base[k] = base[k];
+  for (size_t d = 0; d < dims.size(); ++d) {
+    if (dims[d] == 1)
+      continue;
+    if (!w.dims.empty()) {
+      bool merge = true;
+      for (size_t k = 0; k < w.operands; ++k)
+        merge &= w.strides[k].back() == strides[k][d] * dims[d];
+      if (merge) {
+        w.dims.back() *= dims[d];
+        for (size_t k = 0; k < w.operands; ++k)
+          w.strides[k].back() = strides[k][d];
+        continue;
+      }
+    }
+    w.dims.push_back(dims[d]);
+    for (size_t k = 0; k < w.operands; ++k)
+      w.strides[k].push_back(strides[k][d]);
+  }
+  if (w.dims.empty()) {
+    w.dims.push_back(1);
+    for (size_t k = 0; k < w.operands; ++k)
+      w.strides[k].push_back(1);
+  }
+  return w;
+}
+
+/// Calls inner(offsets, n, innerStrides) once per row of the pattern.
+template <class F> void walk(const Walk &w, F &&inner) {
+  size_t R = w.dims.size();
+  for (int64_t d : w.dims)
+    if (d == 0)
+      return;
+  int64_t n = w.dims[R - 1], outer = 1;
+  for (size_t d = 0; d + 1 < R; ++d)
+    outer *= w.dims[d];
+  int64_t off[kMaxOperands], in[kMaxOperands];
+  for (size_t k = 0; k < kMaxOperands; ++k) {
+    off[k] = w.base[k];
+    in[k] = k < w.operands ? w.strides[k][R - 1] : 0;
+  }
+  Dims idx(R, 0);
+  for (int64_t o = 0; o < outer; ++o) {
+    inner(off, n, in);
+    for (size_t d = R - 1; d-- > 0;) {
+      for (size_t k = 0; k < w.operands; ++k)
+        off[k] += w.strides[k][d];
+      if (++idx[d] < w.dims[d])
+        break;
+      for (size_t k = 0; k < w.operands; ++k)
+        off[k] -= w.strides[k][d] * w.dims[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/// The unsigned integer of `es` bytes (elements move as bits).
+template <class F> void bySize(size_t es, F &&f) {
+  switch (es) {
+  case 1: f(uint8_t()); break;
+  case 2: f(uint16_t()); break;
+  case 4: f(uint32_t()); break;
+  default: f(uint64_t()); break;
+  }
+}
+
+bool movable(DType t) {
+  size_t s = ref::dtypeSize(t);
+  return s == 1 || s == 2 || s == 4 || s == 8;
+}
+
+// --- copy with strides (transpose, slice, expand, tile, pad) -----------------------
+
+class CopyKernel : public Kernel {
+public:
+  CopyKernel(std::string name, size_t es, Walk w, int64_t outElements)
+      : Kernel(std::move(name)), es(es), w(std::move(w)), outElements(outElements) {}
+  /// pad: the whole output gets this value first (bits of one element), or
+  /// input `fillInput`'s first element when >= 0.
+  bool fill = false;
+  uint64_t fillBits = 0;
+  int fillInput = -1;
+
+  bool run(const void *const *in, void *out, std::string &) const override {
+    bySize(es, [&](auto tag) {
+      using T = decltype(tag);
+      T *dst = static_cast<T *>(out);
+      const T *src = static_cast<const T *>(in[0]);
+      if (fill) {
+        T v;
+        if (fillInput >= 0)
+          std::memcpy(&v, in[fillInput], sizeof(T));
+        else
+          std::memcpy(&v, &fillBits, sizeof(T));
+        std::fill(dst, dst + outElements, v);
+      }
+      walk(w, [&](const int64_t *off, int64_t n, const int64_t *st) {
+        T *d = dst + off[0];
+        const T *s = src + off[1];
+        int64_t so = st[0], si = st[1];
+        if (so == 1 && si == 1)
+          std::memcpy(d, s, size_t(n) * sizeof(T));
+        else if (so == 1 && si == 0)
+          std::fill(d, d + n, *s);
+        else if (so == 1)
+          for (int64_t j = 0; j < n; ++j)
+            d[j] = s[j * si];
+        else
+          for (int64_t j = 0; j < n; ++j)
+            d[j * so] = s[j * si];
+      });
+    });
+    return true;
+  }
+
+private:
+  size_t es;
+  Walk w;
+  int64_t outElements;
+};
+
+std::unique_ptr<Kernel> copyKernel(const char *name, size_t es, const Dims &dims, const Dims &outStrides,
+                                   const Dims &inStrides, int64_t outBase, int64_t inBase, int64_t outElements) {
+  return std::make_unique<CopyKernel>(name, es, makeWalk(dims, {outStrides, inStrides}, {outBase, inBase}),
+                                      outElements);
+}
+
+/// in broadcast (right-aligned, size-1 dims repeat) to `out`: its strides.
+Dims broadcastStrides(const Dims &in, const Dims &out) {
+  Dims st(out.size(), 0), is = denseStrides(in);
+  size_t off = out.size() - in.size();
+  for (size_t i = 0; i < in.size(); ++i)
+    st[off + i] = in[i] == 1 ? 0 : is[i];
+  return st;
+}
+
+// --- gather ---------------------------------------------------------------------------
+
+class GatherKernel : public Kernel {
+public:
+  GatherKernel(size_t es, int64_t outer, int64_t n, int64_t inner, int64_t m, bool i64, int64_t axis)
+      : Kernel("kiln gather"), es(es), outer(outer), n(n), inner(inner), m(m), i64(i64), axis(axis) {}
+
+  bool run(const void *const *in, void *out, std::string &error) const override {
+    std::vector<int64_t> idx(static_cast<size_t>(m));
+    for (int64_t k = 0; k < m; ++k) {
+      int64_t v = i64 ? static_cast<const int64_t *>(in[1])[k] : static_cast<const int32_t *>(in[1])[k];
+      if (v < -n || v >= n) {
+        error = "index " + std::to_string(v) + " is out of range for axis " + std::to_string(axis) +
+                " of size " + std::to_string(n);
+        return false;
+      }
+      idx[size_t(k)] = v < 0 ? v + n : v;
+    }
+    if (inner == 1) { // one element per index: a typed loop
+      bySize(es, [&](auto tag) {
+        using T = decltype(tag);
+        const T *src = static_cast<const T *>(in[0]);
+        T *dst = static_cast<T *>(out);
+        for (int64_t j = 0; j < outer; ++j)
+          for (int64_t k = 0; k < m; ++k)
+            dst[j * m + k] = src[j * n + idx[size_t(k)]];
+      });
+      return true;
+    }
+    size_t block = size_t(inner) * es;
+    const char *src = static_cast<const char *>(in[0]);
+    char *dst = static_cast<char *>(out);
+    for (int64_t j = 0; j < outer; ++j)
+      for (int64_t k = 0; k < m; ++k)
+        std::memcpy(dst + size_t(j * m + k) * block, src + size_t(j * n + idx[size_t(k)]) * block, block);
+    return true;
+  }
+
+private:
+  size_t es;
+  int64_t outer, n, inner, m;
+  bool i64;
+  int64_t axis;
+};
+
+// --- concat -----------------------------------------------------------------------------
+
+class ConcatKernel : public Kernel {
+public:
+  ConcatKernel(int64_t outer, std::vector<size_t> rows) : Kernel("kiln concat"), outer(outer), rows(std::move(rows)) {
+    for (size_t r : this->rows)
+      rowOut += r;
+  }
+  bool run(const void *const *in, void *out, std::string &) const override {
+    char *dst = static_cast<char *>(out);
+    size_t at = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const char *src = static_cast<const char *>(in[i]);
+      if (rows[i])
+        for (int64_t j = 0; j < outer; ++j)
+          std::memcpy(dst + size_t(j) * rowOut + at, src + size_t(j) * rows[i], rows[i]);
+      at += rows[i];
+    }
+    return true;
+  }
+
+private:
+  int64_t outer;
+  std::vector<size_t> rows; // bytes per outer index, per input
+  size_t rowOut = 0;
+};
+
+// --- where ---------------------------------------------------------------------------
+
+class WhereKernel : public Kernel {
+public:
+  WhereKernel(size_t es, Walk w) : Kernel("kiln where"), es(es), w(std::move(w)) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    bySize(es, [&](auto tag) {
+      using T = decltype(tag);
+      const uint8_t *c = static_cast<const uint8_t *>(in[0]);
+      const T *x = static_cast<const T *>(in[1]), *y = static_cast<const T *>(in[2]);
+      T *o = static_cast<T *>(out);
+      walk(w, [&](const int64_t *off, int64_t n, const int64_t *st) {
+        T *d = o + off[0];
+        const uint8_t *cc = c + off[1];
+        const T *xx = x + off[2], *yy = y + off[3];
+        if (st[1] == 1 && st[2] == 1 && st[3] == 1)
+          for (int64_t j = 0; j < n; ++j)
+            d[j] = cc[j] ? xx[j] : yy[j];
+        else
+          for (int64_t j = 0; j < n; ++j)
+            d[j] = cc[j * st[1]] ? xx[j * st[2]] : yy[j * st[3]];
+      });
+    });
+    return true;
+  }
+
+private:
+  size_t es;
+  Walk w;
+};
+
+// --- f32 binary with broadcasting on both sides -----------------------------------------
+
+enum class Bin { Add, Sub, Mul, Div };
+
+template <Bin op> inline float apply(float a, float b) {
+  if constexpr (op == Bin::Add) return a + b;
+  else if constexpr (op == Bin::Sub) return a - b;
+  else if constexpr (op == Bin::Mul) return a * b;
+  else return a / b;
+}
+
+template <Bin op> void binaryRows(const Walk &w, const float *a, const float *b, float *o) {
+  walk(w, [&](const int64_t *off, int64_t n, const int64_t *st) {
+    float *d = o + off[0];
+    const float *x = a + off[1], *y = b + off[2];
+    if (st[1] == 1 && st[2] == 1)
+      for (int64_t j = 0; j < n; ++j)
+        d[j] = apply<op>(x[j], y[j]);
+    else if (st[1] == 1 && st[2] == 0) {
+      float s = *y;
+      for (int64_t j = 0; j < n; ++j)
+        d[j] = apply<op>(x[j], s);
+    } else if (st[1] == 0 && st[2] == 1) {
+      float s = *x;
+      for (int64_t j = 0; j < n; ++j)
+        d[j] = apply<op>(s, y[j]);
+    } else
+      for (int64_t j = 0; j < n; ++j)
+        d[j] = apply<op>(x[j * st[1]], y[j * st[2]]);
+  });
+}
+
+class BinaryKernel : public Kernel {
+public:
+  BinaryKernel(const std::string &op, Bin bin, Walk w) : Kernel("kiln " + op), bin(bin), w(std::move(w)) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const float *a = static_cast<const float *>(in[0]), *b = static_cast<const float *>(in[1]);
+    float *o = static_cast<float *>(out);
+    switch (bin) {
+    case Bin::Add: binaryRows<Bin::Add>(w, a, b, o); break;
+    case Bin::Sub: binaryRows<Bin::Sub>(w, a, b, o); break;
+    case Bin::Mul: binaryRows<Bin::Mul>(w, a, b, o); break;
+    case Bin::Div: binaryRows<Bin::Div>(w, a, b, o); break;
+    }
+    return true;
+  }
+
+private:
+  Bin bin;
+  Walk w;
+};
+
+// --- cast ---------------------------------------------------------------------------------
+
+template <class I> inline I floatToInt(double v) { // as the reference: NaN -> 0, saturating, toward zero
+  if (std::isnan(v))
+    return 0;
+  v = std::trunc(v);
+  if (v <= double(std::numeric_limits<I>::lowest()))
+    return std::numeric_limits<I>::lowest();
+  if (v >= double(std::numeric_limits<I>::max()))
+    return std::numeric_limits<I>::max();
+  return I(v);
+}
+
+struct BoolTag {};
+
+template <class F> bool byType(DType t, F &&f) {
+  switch (t) {
+  case DType::F32: f(float()); return true;
+  case DType::F64: f(double()); return true;
+  case DType::I64: f(int64_t()); return true;
+  case DType::I32: f(int32_t()); return true;
+  case DType::I16: f(int16_t()); return true;
+  case DType::I8: f(int8_t()); return true;
+  case DType::U8: f(uint8_t()); return true;
+  case DType::U16: f(uint16_t()); return true;
+  case DType::U32: f(uint32_t()); return true;
+  case DType::U64: f(uint64_t()); return true;
+  case DType::Bool: f(BoolTag()); return true;
+  default: return false;
+  }
+}
+
+template <class D, class S> void castLoop(const void *in, void *out, int64_t n) {
+  using SS = std::conditional_t<std::is_same_v<S, BoolTag>, uint8_t, S>;
+  using DD = std::conditional_t<std::is_same_v<D, BoolTag>, uint8_t, D>;
+  const SS *x = static_cast<const SS *>(in);
+  DD *y = static_cast<DD *>(out);
+  if constexpr (std::is_same_v<D, BoolTag>) {
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = x[i] != 0;
+  } else if constexpr (std::is_same_v<S, BoolTag>) {
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = DD(x[i] != 0 ? 1 : 0);
+  } else if constexpr (std::is_floating_point_v<DD> || !std::is_floating_point_v<SS>) {
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = DD(x[i]);
+  } else {
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = floatToInt<DD>(double(x[i]));
+  }
+}
+
+class CastKernel : public Kernel {
+public:
+  CastKernel(DType from, DType to, int64_t n)
+      : Kernel(std::string("kiln cast ") + ref::dtypeName(from) + "->" + ref::dtypeName(to)), from(from), to(to),
+        n(n) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    byType(from, [&](auto s) {
+      byType(to, [&](auto d) { castLoop<decltype(d), decltype(s)>(in[0], out, n); });
+    });
+    return true;
+  }
+
+private:
+  DType from, to;
+  int64_t n;
+};
+
+// --- shape -------------------------------------------------------------------------------
+
+class ShapeKernel : public Kernel {
+public:
+  explicit ShapeKernel(Dims dims) : Kernel("kiln shape"), dims(std::move(dims)) {}
+  bool run(const void *const *, void *out, std::string &) const override {
+    if (!dims.empty())
+      std::memcpy(out, dims.data(), dims.size() * sizeof(int64_t));
+    return true;
+  }
+
+private:
+  Dims dims;
+};
+
+// --- helpers --------------------------------------------------------------------------
+
+bool readInts(const ref::Tensor *t, Dims &out) {
+  if (!t || !t->data || (t->dtype != DType::I64 && t->dtype != DType::I32))
+    return false;
+  int64_t n = numel(t->shape);
+  out.resize(size_t(n));
+  for (int64_t i = 0; i < n; ++i)
+    out[size_t(i)] = t->dtype == DType::I64 ? static_cast<const int64_t *>(t->data)[i]
+                                            : static_cast<const int32_t *>(t->data)[i];
+  return true;
+}
+
+/// `v` as one element of `t` (pad's `value` attribute), as the reference converts it.
+bool scalarBits(DType t, double v, uint64_t &bits) {
+  bits = 0;
+  return byType(t, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_same_v<T, BoolTag>) {
+      uint8_t b = v != 0.0;
+      std::memcpy(&bits, &b, 1);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      T x = T(v);
+      std::memcpy(&bits, &x, sizeof(T));
+    } else {
+      T x = floatToInt<T>(v);
+      std::memcpy(&bits, &x, sizeof(T));
+    }
+  });
+}
+
+bool normAxis(int64_t a, int64_t rank, int64_t &out) {
+  if (a < -rank || a >= rank)
+    return false;
+  out = a < 0 ? a + rank : a;
+  return true;
+}
+
+} // namespace
+
+bool hasKernel(const std::string &op) {
+  static const char *ops[] = {"transpose", "gather", "slice", "pad", "expand", "tile", "concat", "where",
+                              "cast", "shape", "add", "sub", "mul", "div"};
+  return std::find_if(std::begin(ops), std::end(ops), [&](const char *o) { return op == o; }) != std::end(ops);
+}
+
+bool castSupported(DType from, DType to) {
+  return byType(from, [](auto) {}) && byType(to, [](auto) {});
+}
+
+std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attrs,
+                                   const std::vector<const ref::Tensor *> &in, const Dims &out, DType outType,
+                                   std::string &why) {
+  auto need = [&](size_t k) { return k < in.size() && in[k]; };
+  if (!need(0)) {
+    why = "no input";
+    return nullptr;
+  }
+  const ref::Tensor &x = *in[0];
+  size_t es = ref::dtypeSize(x.dtype);
+  Dims outStrides = denseStrides(out), xs = denseStrides(x.shape);
+  int64_t outN = numel(out);
+  if (op == "shape")
+    return std::make_unique<ShapeKernel>([&] {
+      int64_t rank = int64_t(x.shape.size()), start = attrs.getInt("start", 0);
+      start = std::clamp<int64_t>(start < 0 ? start + rank : start, 0, rank);
+      return Dims(x.shape.begin() + start, x.shape.begin() + start + int64_t(out.empty() ? 0 : out[0]));
+    }());
+  if (op == "cast") {
+    if (!castSupported(x.dtype, outType)) {
+      why = "cast between these element types";
+      return nullptr;
+    }
+    return std::make_unique<CastKernel>(x.dtype, outType, outN);
+  }
+  if (op == "add" || op == "sub" || op == "mul" || op == "div") {
+    if (!need(1) || x.dtype != DType::F32 || in[1]->dtype != DType::F32 || outType != DType::F32) {
+      why = "binary ops on f32 only";
+      return nullptr;
+    }
+    Bin b = op == "add" ? Bin::Add : op == "sub" ? Bin::Sub : op == "mul" ? Bin::Mul : Bin::Div;
+    return std::make_unique<BinaryKernel>(
+        op, b, makeWalk(out, {outStrides, broadcastStrides(x.shape, out), broadcastStrides(in[1]->shape, out)},
+                        {0, 0, 0}));
+  }
+  if (!movable(x.dtype)) {
+    why = std::string("element type ") + ref::dtypeName(x.dtype);
+    return nullptr;
+  }
+  if (op == "transpose") {
+    size_t R = x.shape.size();
+    Dims perm;
+    if (auto p = attrs.getInts("perm"))
+      perm = *p;
+    else
+      for (size_t i = R; i-- > 0;)
+        perm.push_back(int64_t(i));
+    Dims st(R);
+    for (size_t i = 0; i < R; ++i)
+      st[i] = xs[size_t(perm[i])];
+    return copyKernel("kiln transpose", es, out, outStrides, st, 0, 0, outN);
+  }
+  if (op == "expand")
+    return copyKernel("kiln expand", es, out, outStrides, broadcastStrides(x.shape, out), 0, 0, outN);
+  if (op == "tile") {
+    // out [r0*d0, r1*d1, ...] walked as [r0, d0, r1, d1, ...]; the input repeats (stride 0) over each r.
+    Dims dims, os, is;
+    for (size_t i = 0; i < x.shape.size(); ++i) {
+      int64_t d = x.shape[i], r = d ? out[i] / d : 0;
+      dims.insert(dims.end(), {r, d});
+      os.insert(os.end(), {d * outStrides[i], outStrides[i]});
+      is.insert(is.end(), {0, xs[i]});
+    }
+    if (outN == 0 || numel(x.shape) == 0)
+      return copyKernel("kiln tile", es, {0}, {1}, {1}, 0, 0, 0);
+    return copyKernel("kiln tile", es, dims, os, is, 0, 0, outN);
+  }
+  if (op == "slice") {
+    Dims starts, ends, axes, steps;
+    if (!readInts(in.size() > 1 ? in[1] : nullptr, starts) || !readInts(in.size() > 2 ? in[2] : nullptr, ends) ||
+        !readInts(in.size() > 3 ? in[3] : nullptr, axes) || !readInts(in.size() > 4 ? in[4] : nullptr, steps) ||
+        starts.size() != axes.size() || ends.size() != axes.size() || steps.size() != axes.size()) {
+      why = "slice parameters are not known";
+      return nullptr;
+    }
+    int64_t rank = int64_t(x.shape.size()), base = 0;
+    Dims st = xs;
+    for (size_t i = 0; i < axes.size(); ++i) {
+      int64_t a;
+      if (!normAxis(axes[i], rank, a) || steps[i] == 0) {
+        why = "invalid slice";
+        return nullptr;
+      }
+      int64_t dim = x.shape[size_t(a)], s = starts[i], e = ends[i], step = steps[i];
+      if (s < 0)
+        s += dim;
+      if (e < 0)
+        e += dim;
+      s = step > 0 ? std::clamp<int64_t>(s, 0, dim) : std::clamp<int64_t>(s, 0, dim - 1);
+      (void)e; // the count comes from the inferred result shape
+      base += s * xs[size_t(a)];
+      st[size_t(a)] = xs[size_t(a)] * step;
+    }
+    return copyKernel("kiln slice", es, out, outStrides, st, 0, base, outN);
+  }
+  if (op == "pad") {
+    if (attrs.getString("mode", "constant") != "constant") {
+      why = "pad modes other than constant";
+      return nullptr;
+    }
+    Dims pads;
+    int64_t rank = int64_t(x.shape.size());
+    if (!readInts(in.size() > 1 ? in[1] : nullptr, pads) || int64_t(pads.size()) != 2 * rank) {
+      why = "pads are not known";
+      return nullptr;
+    }
+    Dims count(size_t(rank), 0);
+    int64_t outBase = 0, inBase = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t pb = pads[size_t(d)], pe = pads[size_t(d + rank)];
+      int64_t skip = std::max<int64_t>(0, -pb), at = std::max<int64_t>(0, pb);
+      count[size_t(d)] = std::max<int64_t>(0, x.shape[size_t(d)] - skip - std::max<int64_t>(0, -pe));
+      outBase += at * outStrides[size_t(d)];
+      inBase += skip * xs[size_t(d)];
+    }
+    auto k = std::make_unique<CopyKernel>("kiln pad", es,
+                                          makeWalk(numel(count) ? count : Dims{0}, {outStrides, xs}, {outBase, inBase}),
+                                          outN);
+    k->fill = true;
+    if (need(2))
+      k->fillInput = 2;
+    else if (!scalarBits(x.dtype, attrs.getFloat("value", 0.0), k->fillBits)) {
+      why = "pad value for this element type";
+      return nullptr;
+    }
+    return k;
+  }
+  if (op == "gather") {
+    if (!need(1) || (in[1]->dtype != DType::I64 && in[1]->dtype != DType::I32)) {
+      why = "gather indices must be i32 or i64";
+      return nullptr;
+    }
+    int64_t rank = int64_t(x.shape.size()), axis;
+    if (!normAxis(attrs.getInt("axis", 0), rank, axis)) {
+      why = "gather axis out of range";
+      return nullptr;
+    }
+    int64_t outer = 1, inner = 1;
+    for (int64_t i = 0; i < axis; ++i)
+      outer *= x.shape[size_t(i)];
+    for (int64_t i = axis + 1; i < rank; ++i)
+      inner *= x.shape[size_t(i)];
+    return std::make_unique<GatherKernel>(es, outer, x.shape[size_t(axis)], inner, numel(in[1]->shape),
+                                          in[1]->dtype == DType::I64, axis);
+  }
+  if (op == "concat") {
+    int64_t rank = int64_t(out.size()), axis;
+    if (!normAxis(attrs.getInt("axis", 0), rank, axis)) {
+      why = "concat axis out of range";
+      return nullptr;
+    }
+    int64_t outer = 1, inner = 1;
+    for (int64_t i = 0; i < axis; ++i)
+      outer *= out[size_t(i)];
+    for (int64_t i = axis + 1; i < rank; ++i)
+      inner *= out[size_t(i)];
+    std::vector<size_t> rows;
+    for (const ref::Tensor *t : in) {
+      if (!t || t->dtype != x.dtype) {
+        why = "concat inputs differ in element type";
+        return nullptr;
+      }
+      rows.push_back(size_t(t->shape[size_t(axis)] * inner) * es);
+    }
+    return std::make_unique<ConcatKernel>(outer, std::move(rows));
+  }
+  if (op == "where") {
+    if (!need(1) || !need(2) || x.dtype != DType::Bool || in[1]->dtype != in[2]->dtype ||
+        !movable(in[1]->dtype)) {
+      why = "where needs a bool condition and two operands of one type";
+      return nullptr;
+    }
+    return std::make_unique<WhereKernel>(
+        ref::dtypeSize(in[1]->dtype),
+        makeWalk(out, {outStrides, broadcastStrides(x.shape, out), broadcastStrides(in[1]->shape, out),
+                       broadcastStrides(in[2]->shape, out)},
+                 {0, 0, 0, 0}));
+  }
+  why = "no own kernel for " + op;
+  return nullptr;
+}
+
+} // namespace kiln::cpu
