@@ -12,11 +12,14 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <algorithm>
 #include <ctime>
 #include <deque>
+#include <functional>
 
 using namespace mlir;
 
@@ -92,20 +95,7 @@ bool exportArtifact(ModuleOp module, const std::string &path, const ExportOption
   }
   artifact::Graph g;
   std::deque<std::string> weightStorage; // stable addresses for writeData
-  llvm::DenseMap<Value, int32_t> ids;
-  auto addValue = [&](Value v, const std::string &name) -> int32_t {
-    auto type = dyn_cast<RankedTensorType>(v.getType());
-    artifact::Value av;
-    av.name = name;
-    av.dtype = type ? dtypeOf(type.getElementType()) : 0;
-    if (type)
-      for (int64_t d : type.getShape())
-        av.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
-    g.values.push_back(std::move(av));
-    int32_t id = int32_t(g.values.size() - 1);
-    ids[v] = id;
-    return id;
-  };
+  int counter = 0;
   auto checkType = [&](Value v, const std::string &what) {
     auto type = dyn_cast<RankedTensorType>(v.getType());
     if (!type || !dtypeOf(type.getElementType())) {
@@ -119,22 +109,204 @@ bool exportArtifact(ModuleOp module, const std::string &path, const ExportOption
     }
     return true;
   };
+  // Values of one graph (the top level or a body) and their ids.
+  struct Scope {
+    artifact::Graph &g;
+    llvm::DenseMap<Value, int32_t> ids;
+    int32_t add(Value v, const std::string &name) {
+      auto type = dyn_cast<RankedTensorType>(v.getType());
+      artifact::Value av;
+      av.name = name;
+      av.dtype = type ? dtypeOf(type.getElementType()) : 0;
+      if (type)
+        for (int64_t d : type.getShape())
+          av.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+      g.values.push_back(std::move(av));
+      int32_t id = int32_t(g.values.size() - 1);
+      ids[v] = id;
+      return id;
+    }
+  };
+  // A constant: a weight value of the graph.
+  auto exportConstant = [&](ConstantOp c, Scope &sc, const std::string &name) -> bool {
+    if (!checkType(c.getResult(), "constant '" + name + "'"))
+      return false;
+    weightStorage.emplace_back();
+    if (!constantBytes(c.getValue(), weightStorage.back())) {
+      error = "constant '" + name + "' has no readable data";
+      return false;
+    }
+    int32_t id = sc.add(c.getResult(), name);
+    auto &v = sc.g.values[id];
+    v.isWeight = true;
+    v.weightSize = weightStorage.back().size();
+    v.writeData = weightStorage.back().data();
+    return true;
+  };
+  // Exports the ops of `block` into sc.g (a ReturnOp or YieldOp ends it and
+  // is handled by the caller through `terminator`).
+  std::function<bool(Block &, Scope &, Operation *&)> exportOps;
+  // A kiln.if/kiln.loop region as a body graph of sc.g: inputs are the block
+  // arguments, then `captures`.
+  auto exportBody = [&](Region &region, const std::string &nodeName, ArrayRef<Value> captures,
+                        Scope &outer, int32_t &index) -> bool {
+    outer.g.subgraphs.emplace_back();
+    index = int32_t(outer.g.subgraphs.size() - 1);
+    artifact::Graph body;
+    Scope sc{body, {}};
+    Block &block = region.front();
+    for (BlockArgument arg : block.getArguments()) {
+      std::string name = "%" + nodeName + "/arg" + std::to_string(arg.getArgNumber());
+      if (!checkType(arg, "argument " + std::to_string(arg.getArgNumber()) + " of the body of '" +
+                              nodeName + "'"))
+        return false;
+      body.inputs.push_back(sc.add(arg, name));
+    }
+    for (Value c : captures) {
+      // A captured constant is a weight of the body too (sharing its bytes).
+      if (auto k = c.getDefiningOp<ConstantOp>()) {
+        const artifact::Value &ov = outer.g.values[size_t(outer.ids.lookup(c))];
+        int32_t id = sc.add(c, ov.name);
+        body.values[size_t(id)].isWeight = true;
+        body.values[size_t(id)].weightSize = ov.weightSize;
+        body.values[size_t(id)].writeData = ov.writeData;
+        continue;
+      }
+      body.inputs.push_back(sc.add(c, outer.g.values[size_t(outer.ids.lookup(c))].name));
+    }
+    Operation *term = nullptr;
+    if (!exportOps(block, sc, term))
+      return false;
+    auto yield = dyn_cast_or_null<YieldOp>(term);
+    if (!yield) {
+      error = "the body of '" + nodeName + "' does not end in kiln.yield";
+      return false;
+    }
+    for (Value v : yield.getOperands())
+      body.outputs.push_back(sc.ids.lookup(v));
+    outer.g.subgraphs[size_t(index)] = std::move(body);
+    return true;
+  };
+  exportOps = [&](Block &block, Scope &sc, Operation *&terminator) -> bool {
+    for (Operation &op : block) {
+      if (isa<func::ReturnOp, YieldOp>(op)) {
+        terminator = &op;
+        return true;
+      }
+      if (!isa<KilnDialect>(op.getDialect())) {
+        error = "op '" + op.getName().getStringRef().str() + "' is not a kiln op";
+        return false;
+      }
+      std::string nodeName = locName(op.getLoc());
+      if (auto c = dyn_cast<ConstantOp>(op)) {
+        if (!exportConstant(c, sc, nodeName.empty() ? "const" + std::to_string(counter++) : nodeName))
+          return false;
+        continue;
+      }
+      artifact::Node node;
+      node.op = op.getName().stripDialect().str();
+      node.name = nodeName.empty() ? node.op + "_" + std::to_string(sc.g.nodes.size()) : nodeName;
+      // Control flow: the values the regions capture become trailing inputs
+      // (constants among them are weights of this graph, added first).
+      llvm::SetVector<Value> captured;
+      if (op.getNumRegions()) {
+        getUsedValuesDefinedAbove(op.getRegions(), captured);
+        for (Value c : captured)
+          if (!sc.ids.count(c)) {
+            error = "node '" + node.name + "' captures a value defined outside the graph";
+            return false;
+          }
+      }
+      for (Value in : op.getOperands()) {
+        if (!in) { // an absent optional operand (kiln.loop)
+          node.inputs.push_back(-1);
+          continue;
+        }
+        auto it = sc.ids.find(in);
+        if (it == sc.ids.end()) {
+          error = "node '" + node.name + "' uses a value defined outside the graph";
+          return false;
+        }
+        node.inputs.push_back(it->second);
+      }
+      if (auto loop = dyn_cast<LoopOp>(op)) {
+        // Fixed positions: trip count, condition (-1 when absent), carried.
+        node.inputs.clear();
+        node.inputs.push_back(loop.getMaxTripCount() ? sc.ids.lookup(loop.getMaxTripCount()) : -1);
+        node.inputs.push_back(loop.getCond() ? sc.ids.lookup(loop.getCond()) : -1);
+        for (Value v : loop.getInits())
+          node.inputs.push_back(sc.ids.lookup(v));
+        artifact::Attr a;
+        a.name = "num_carried";
+        a.kind = artifact::Attr::Int;
+        a.i = int64_t(loop.getInits().size());
+        node.attrs.push_back(std::move(a));
+      }
+      // Captured constants are weights of the bodies, not inputs.
+      for (Value c : captured)
+        if (!c.getDefiningOp<ConstantOp>())
+          node.inputs.push_back(sc.ids.lookup(c));
+      for (auto [i, r] : llvm::enumerate(op.getResults())) {
+        std::string name = "%" + node.name + (op.getNumResults() > 1 ? ":" + std::to_string(i) : "");
+        if (!checkType(r, "result of node '" + node.name + "' (" + node.op + ")"))
+          return false;
+        node.outputs.push_back(sc.add(r, name));
+      }
+      if (op.getNumRegions()) {
+        for (Region &region : op.getRegions()) {
+          int32_t index = -1;
+          if (!exportBody(region, node.name, captured.getArrayRef(), sc, index))
+            return false;
+          node.bodies.push_back(index);
+        }
+        sc.g.nodes.push_back(std::move(node));
+        continue;
+      }
+      for (NamedAttribute na : op.getAttrDictionary()) {
+        // kiln.custom keeps the source node's attributes in a dictionary: a
+        // kernel plugin sees them flattened, under their own names.
+        if (auto dict = dyn_cast<DictionaryAttr>(na.getValue())) {
+          for (NamedAttribute inner : dict) {
+            artifact::Attr a;
+            if (!convertAttr(inner, a, error)) {
+              error = "node '" + node.name + "': " + error;
+              return false;
+            }
+            node.attrs.push_back(std::move(a));
+          }
+          continue;
+        }
+        artifact::Attr a;
+        if (!convertAttr(na, a, error)) {
+          error = "node '" + node.name + "': " + error;
+          return false;
+        }
+        node.attrs.push_back(std::move(a));
+      }
+      sc.g.nodes.push_back(std::move(node));
+    }
+    error = "a block ends without a terminator";
+    return false;
+  };
 
+  Scope top{g, {}};
   for (BlockArgument arg : func.getArguments()) {
     auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "kiln.name");
     std::string n = name ? name.str() : "input" + std::to_string(arg.getArgNumber());
     if (!checkType(arg, "input '" + n + "'"))
       return false;
-    int32_t id = addValue(arg, n);
+    int32_t id = top.add(arg, n);
     if (auto dims = func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "kiln.dim_names"))
       for (Attribute a : dims)
         g.values[id].dimNames.push_back(cast<StringAttr>(a).str());
     g.inputs.push_back(id);
   }
 
-  int counter = 0;
-  for (Operation &op : func.getBody().front()) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+  Operation *terminator = nullptr;
+  if (!exportOps(func.getBody().front(), top, terminator))
+    return false;
+  auto &ids = top.ids;
+  if (auto ret = dyn_cast<func::ReturnOp>(terminator)) {
       for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
         int32_t id = ids.lookup(v);
         auto name = func.getResultAttrOfType<StringAttr>(i, "kiln.name");
@@ -167,73 +339,16 @@ bool exportArtifact(ModuleOp module, const std::string &path, const ExportOption
               g.values[id].dimNames.push_back(cast<StringAttr>(a).str());
         g.outputs.push_back(id);
       }
-      continue;
-    }
-    if (!isa<KilnDialect>(op.getDialect())) {
-      error = "op '" + op.getName().getStringRef().str() + "' is not a kiln op";
-      return false;
-    }
-    std::string nodeName = locName(op.getLoc());
-    if (auto c = dyn_cast<ConstantOp>(op)) {
-      std::string name = nodeName.empty() ? "const" + std::to_string(counter++) : nodeName;
-      if (!checkType(c.getResult(), "constant '" + name + "'"))
-        return false;
-      weightStorage.emplace_back();
-      if (!constantBytes(c.getValue(), weightStorage.back())) {
-        error = "constant '" + name + "' has no readable data";
-        return false;
-      }
-      int32_t id = addValue(c.getResult(), name);
-      auto &v = g.values[id];
-      v.isWeight = true;
-      v.weightSize = weightStorage.back().size();
-      v.writeData = weightStorage.back().data();
-      continue;
-    }
-    artifact::Node node;
-    node.op = op.getName().stripDialect().str();
-    node.name = nodeName.empty() ? node.op + "_" + std::to_string(g.nodes.size()) : nodeName;
-    for (Value in : op.getOperands()) {
-      auto it = ids.find(in);
-      if (it == ids.end()) {
-        error = "node '" + node.name + "' uses a value defined outside the graph";
-        return false;
-      }
-      node.inputs.push_back(it->second);
-    }
-    for (auto [i, r] : llvm::enumerate(op.getResults())) {
-      std::string name = "%" + node.name + (op.getNumResults() > 1 ? ":" + std::to_string(i) : "");
-      if (!checkType(r, "result of node '" + node.name + "' (" + node.op + ")"))
-        return false;
-      node.outputs.push_back(addValue(r, name));
-    }
-    for (NamedAttribute na : op.getAttrDictionary()) {
-      // kiln.custom keeps the source node's attributes in a dictionary: a
-      // kernel plugin sees them flattened, under their own names.
-      if (auto dict = dyn_cast<DictionaryAttr>(na.getValue())) {
-        for (NamedAttribute inner : dict) {
-          artifact::Attr a;
-          if (!convertAttr(inner, a, error)) {
-            error = "node '" + node.name + "': " + error;
-            return false;
-          }
-          node.attrs.push_back(std::move(a));
-        }
-        continue;
-      }
-      artifact::Attr a;
-      if (!convertAttr(na, a, error)) {
-        error = "node '" + node.name + "': " + error;
-        return false;
-      }
-      node.attrs.push_back(std::move(a));
-    }
-    g.nodes.push_back(std::move(node));
   }
   // Internal value names lose their '%' marker.
-  for (auto &v : g.values)
-    if (v.name.rfind("%", 0) == 0)
-      v.name = v.name.substr(1);
+  std::function<void(artifact::Graph &)> strip = [&](artifact::Graph &gr) {
+    for (auto &v : gr.values)
+      if (v.name.rfind("%", 0) == 0)
+        v.name = v.name.substr(1);
+    for (auto &sub : gr.subgraphs)
+      strip(sub);
+  };
+  strip(g);
 
   // Partition across the plugins.
   PluginHost::Options ho;

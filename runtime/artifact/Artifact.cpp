@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <set>
 
 namespace kiln::artifact {
@@ -74,6 +75,8 @@ std::string encodeMetadata(const Metadata &m) {
   for (auto &p : m.plugins)
     w.bytes(9, p);
   w.bytes(10, m.isa);
+  for (auto &f : m.required)
+    w.bytes(11, f);
   return w.out;
 }
 
@@ -115,6 +118,8 @@ std::string encodeGraph(const Graph &g) {
       nw.bytes(5, aw.out);
     }
     nw.i64(6, n.partition);
+    if (!n.bodies.empty())
+      nw.packed(7, toI64(n.bodies));
     w.bytes(2, nw.out);
   }
   w.packed(3, toI64(g.inputs));
@@ -128,7 +133,17 @@ std::string encodeGraph(const Graph &g) {
     pw.bytes(5, p.compiled);
     w.bytes(5, pw.out);
   }
+  for (auto &sub : g.subgraphs)
+    w.bytes(6, encodeGraph(sub));
   return w.out;
+}
+
+/// Every value of `g` and its body graphs, depth first.
+void allValues(Graph &g, std::vector<Value *> &out) {
+  for (auto &v : g.values)
+    out.push_back(&v);
+  for (auto &sub : g.subgraphs)
+    allValues(sub, out);
 }
 
 } // namespace
@@ -136,17 +151,38 @@ std::string encodeGraph(const Graph &g) {
 bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &graphIn,
                    std::string &error) {
   Graph graph = graphIn;
-  // Lay out the weights: each 64-byte aligned within the section.
+  // Lay out the weights of every graph (bodies included) in one section:
+  // each 64-byte aligned; values that share their bytes (a constant a body
+  // captures) share the blob.
+  std::vector<Value *> values;
+  allValues(graph, values);
+  std::vector<const Value *> blobs; // in file order
+  std::map<std::pair<const void *, uint64_t>, const Value *> placed;
   uint64_t weightsSize = 0;
-  for (auto &v : graph.values) {
-    if (!v.isWeight)
+  for (Value *v : values) {
+    if (!v->isWeight)
       continue;
+    auto key = std::make_pair(v->writeData, v->weightSize);
+    auto it = v->writeData ? placed.find(key) : placed.end();
+    if (it != placed.end()) {
+      v->weightOffset = it->second->weightOffset;
+      v->weightCrc = it->second->weightCrc;
+      continue;
+    }
     weightsSize = alignUp(weightsSize, kWeightAlignment);
-    v.weightOffset = weightsSize;
-    v.weightCrc = crc32c(v.writeData, v.weightSize);
-    weightsSize += v.weightSize;
+    v->weightOffset = weightsSize;
+    v->weightCrc = crc32c(v->writeData, v->weightSize);
+    weightsSize += v->weightSize;
+    blobs.push_back(v);
+    if (v->writeData)
+      placed[key] = v;
   }
-  std::string metaBytes = encodeMetadata(meta);
+  Metadata metaOut = meta;
+  if (!graph.subgraphs.empty() &&
+      std::find(metaOut.required.begin(), metaOut.required.end(), kFeatureControlFlow) ==
+          metaOut.required.end())
+    metaOut.required.push_back(kFeatureControlFlow);
+  std::string metaBytes = encodeMetadata(metaOut);
   std::string graphBytes = encodeGraph(graph);
 
   struct Entry {
@@ -179,7 +215,9 @@ bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &g
   std::string header(kHeaderSize, '\0');
   std::memcpy(&header[0], kMagic, 8);
   put32(header, 8, kFormatMajor);
-  put32(header, 12, kFormatMinor);
+  // The lowest minor version that holds the graph: without body graphs the
+  // file is 1.0, which every 1.x reader runs.
+  put32(header, 12, graph.subgraphs.empty() ? 0u : kFormatMinor);
   put64(header, 16, 0);
   put64(header, 24, fileSize);
   put64(header, 32, tableOffset);
@@ -200,10 +238,10 @@ bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &g
   };
   bool ok = write(header.data(), header.size()) && write(metaBytes.data(), metaBytes.size()) &&
             write(graphBytes.data(), graphBytes.size()) && pad(weightsOffset);
-  for (auto &v : graph.values) {
-    if (!ok || !v.isWeight)
-      continue;
-    ok = pad(weightsOffset + v.weightOffset) && write(v.writeData, v.weightSize);
+  for (const Value *v : blobs) {
+    if (!ok)
+      break;
+    ok = pad(weightsOffset + v->weightOffset) && write(v->writeData, v->weightSize);
   }
   ok = ok && pad(tableOffset) && write(table.data(), table.size());
   if (std::fclose(f) != 0)
@@ -246,6 +284,7 @@ bool decodeMetadata(std::string_view bytes, Metadata &m, std::string &error) {
       break;
     case 9: if (r.is(wire::Bytes)) m.plugins.emplace_back(r.data); break;
     case 10: if (r.is(wire::Bytes)) m.isa = r.data; break;
+    case 11: if (r.is(wire::Bytes)) m.required.emplace_back(r.data); break;
     default: break; // a newer writer's field
     }
   }
@@ -268,7 +307,11 @@ bool appendI32(wire::Reader &r, std::vector<int32_t> &out) {
   return true;
 }
 
-bool decodeGraph(std::string_view bytes, Graph &g, std::string &error) {
+bool decodeGraph(std::string_view bytes, Graph &g, std::string &error, int depth = 0) {
+  if (depth > kMaxGraphDepth) {
+    error = "graph section: body graphs nested deeper than " + std::to_string(kMaxGraphDepth);
+    return false;
+  }
   wire::Reader r(bytes);
   while (r.next()) {
     if (r.field == 1 && r.is(wire::Bytes)) {
@@ -332,6 +375,7 @@ bool decodeGraph(std::string_view bytes, Graph &g, std::string &error) {
           }
           break;
         case 6: if (nr.is(wire::Varint)) n.partition = int32_t(nr.value); break;
+        case 7: appendI32(nr, n.bodies); break;
         default: break;
         }
       }
@@ -358,6 +402,12 @@ bool decodeGraph(std::string_view bytes, Graph &g, std::string &error) {
       if (!pr.error.empty())
         r.fail("partition " + std::to_string(g.partitions.size()) + ": " + pr.error);
       g.partitions.push_back(std::move(p));
+    } else if (r.field == 6 && r.is(wire::Bytes)) {
+      Graph sub;
+      std::string err;
+      if (!decodeGraph(r.data, sub, err, depth + 1))
+        r.fail("body graph " + std::to_string(g.subgraphs.size()) + ": " + err);
+      g.subgraphs.push_back(std::move(sub));
     }
   }
   if (!r.error.empty()) {
@@ -370,10 +420,11 @@ bool decodeGraph(std::string_view bytes, Graph &g, std::string &error) {
 /// Structural checks: indices in range, weights inside the section, each
 /// value defined once, every node input defined before the node (which also
 /// rules out cycles).
-bool validateGraph(const Graph &g, uint64_t weightsSize, std::string &error) {
+bool validateGraph(const Graph &g, uint64_t weightsSize, std::string &error,
+                   const std::string &scope = "graph") {
   int32_t nv = int32_t(g.values.size());
   auto bad = [&](const std::string &msg) {
-    error = "graph: " + msg;
+    error = scope + ": " + msg;
     return false;
   };
   std::vector<char> defined(g.values.size(), 0);
@@ -436,6 +487,39 @@ bool validateGraph(const Graph &g, uint64_t weightsSize, std::string &error) {
         return bad(where + " redefines '" + g.values[out].name + "'");
       defined[out] = 1;
     }
+    // Control flow (1.1): bodies in range and their inputs/outputs matching
+    // the node's.
+    size_t wantBodies = n.op == "if" ? 2 : n.op == "loop" ? 1 : 0;
+    if (n.bodies.size() != wantBodies)
+      return bad(where + " has " + std::to_string(n.bodies.size()) + " body graph(s), expected " +
+                 std::to_string(wantBodies));
+    for (int32_t b : n.bodies) {
+      if (b < 0 || (size_t)b >= g.subgraphs.size())
+        return bad(where + " names body graph " + std::to_string(b) + " but the graph has " +
+                   std::to_string(g.subgraphs.size()));
+      const Graph &body = g.subgraphs[b];
+      size_t wantIn = n.op == "if" ? (n.inputs.empty() ? 0 : n.inputs.size() - 1) : n.inputs.size();
+      size_t wantOut = n.op == "if" ? n.outputs.size() : n.outputs.size() + 1;
+      if (n.op == "if" && n.inputs.empty())
+        return bad(where + " has no condition input");
+      if (n.op == "loop") {
+        int64_t carried = -1;
+        for (const Attr &a : n.attrs)
+          if (a.name == "num_carried" && a.kind == Attr::Int)
+            carried = a.i;
+        if (n.inputs.size() < 2 || carried < 0 || size_t(carried) > n.outputs.size() ||
+            size_t(carried) + 2 > n.inputs.size())
+          return bad(where + " has an invalid num_carried attribute or too few inputs");
+      }
+      if (body.inputs.size() != wantIn)
+        return bad(where + ": body graph " + std::to_string(b) + " takes " +
+                   std::to_string(body.inputs.size()) + " input(s) but the node passes " +
+                   std::to_string(wantIn) + " (block arguments and captured values)");
+      if (body.outputs.size() != wantOut)
+        return bad(where + ": body graph " + std::to_string(b) + " yields " +
+                   std::to_string(body.outputs.size()) + " value(s), expected " +
+                   std::to_string(wantOut));
+    }
     if (n.partition < 0 || (size_t)n.partition >= std::max<size_t>(g.partitions.size(), 1))
       return bad(where + " belongs to partition " + std::to_string(n.partition) +
                  " which does not exist");
@@ -454,7 +538,19 @@ bool validateGraph(const Graph &g, uint64_t weightsSize, std::string &error) {
           return bad("partition " + std::to_string(p) + " names value " + std::to_string(v) +
                      " which does not exist");
   }
+  for (size_t b = 0; b < g.subgraphs.size(); ++b)
+    if (!validateGraph(g.subgraphs[b], weightsSize, error, scope + " body " + std::to_string(b)))
+      return false;
   return true;
+}
+
+/// Every weight value of `g` and its bodies.
+void allWeights(const Graph &g, std::vector<const Value *> &out) {
+  for (auto &v : g.values)
+    if (v.isWeight)
+      out.push_back(&v);
+  for (auto &sub : g.subgraphs)
+    allWeights(sub, out);
 }
 
 } // namespace
@@ -464,16 +560,19 @@ uint64_t Artifact::fileSize() const { return file_->size(); }
 const std::string &Artifact::path() const { return file_->path(); }
 
 const void *Artifact::weightData(int32_t value) const {
-  const Value &v = graph_.values.at(size_t(value));
+  return weightData(graph_.values.at(size_t(value)));
+}
+
+const void *Artifact::weightData(const Value &v) const {
   return v.isWeight ? weights_ + v.weightOffset : nullptr;
 }
 
 bool Artifact::verifyWeights(std::string &error) const {
-  for (const Value &v : graph_.values) {
-    if (!v.isWeight)
-      continue;
-    if (crc32c(weights_ + v.weightOffset, v.weightSize) != v.weightCrc) {
-      error = path() + ": weight '" + v.name + "' fails its checksum (corrupt file)";
+  std::vector<const Value *> weights;
+  allWeights(graph_, weights);
+  for (const Value *v : weights) {
+    if (crc32c(weights_ + v->weightOffset, v->weightSize) != v->weightCrc) {
+      error = path() + ": weight '" + v->name + "' fails its checksum (corrupt file)";
       return false;
     }
   }
@@ -558,9 +657,23 @@ std::unique_ptr<Artifact> Artifact::open(std::unique_ptr<MappedFile> file, std::
   }
   if (!haveMeta || !haveGraph || !haveWeights)
     return fail("a required section (metadata, graph or weights) is missing");
-  if (!decodeMetadata(metaBytes, a->meta_, err) || !decodeGraph(graphBytes, a->graph_, err) ||
-      !validateGraph(a->graph_, a->weightsSize_, err))
+  if (!decodeMetadata(metaBytes, a->meta_, err))
     return fail(err);
+  // Features this reader does not know (a newer writer's): refuse by name
+  // rather than misread the graph.
+  for (const std::string &f : a->meta_.required)
+    if (f != kFeatureControlFlow)
+      return fail("the artifact (format " + std::to_string(major) + "." + std::to_string(minor) +
+                  ") requires feature '" + f + "', which this runtime (format " +
+                  std::to_string(kFormatMajor) + "." + std::to_string(kFormatMinor) +
+                  ") does not support");
+  if (!decodeGraph(graphBytes, a->graph_, err) || !validateGraph(a->graph_, a->weightsSize_, err))
+    return fail(err);
+  if (!a->graph_.subgraphs.empty() &&
+      std::find(a->meta_.required.begin(), a->meta_.required.end(), kFeatureControlFlow) ==
+          a->meta_.required.end())
+    return fail("graph: the graph has body graphs but the metadata does not require feature '" +
+                std::string(kFeatureControlFlow) + "'");
   a->file_ = std::move(file);
   if (options.verifyWeights && !a->verifyWeights(error))
     return nullptr;

@@ -25,7 +25,14 @@ namespace artifact {
 
 constexpr char kMagic[8] = {'\x89', 'K', 'I', 'L', 'N', '\r', '\n', '\x1a'};
 constexpr uint32_t kFormatMajor = 1;
-constexpr uint32_t kFormatMinor = 0;
+/// 1.1: control-flow nodes own body graphs. The writer stamps the lowest
+/// minor version the graph needs (1.0 without bodies).
+constexpr uint32_t kFormatMinor = 1;
+/// Features an artifact may require (Metadata::required). A reader refuses an
+/// artifact that requires one it does not know, naming it.
+constexpr const char *kFeatureControlFlow = "control-flow";
+/// Deepest nesting of body graphs a reader accepts.
+constexpr int kMaxGraphDepth = 32;
 constexpr uint64_t kWeightAlignment = 64;
 constexpr size_t kHeaderSize = 64;
 constexpr size_t kSectionEntrySize = 32;
@@ -67,6 +74,9 @@ struct Node {
   std::vector<int32_t> outputs;
   std::vector<Attr> attrs;
   int32_t partition = 0;
+  /// Control-flow nodes (format 1.1): indexes into the owning graph's
+  /// subgraphs. "if": {then, else}; "loop": {body}.
+  std::vector<int32_t> bodies;
 };
 
 struct Partition {
@@ -75,11 +85,17 @@ struct Partition {
   std::string compiled; // optional plugin-serialized executable
 };
 
+/// A graph; a body graph (format 1.1) is self-contained (its own values,
+/// nodes, partitions). A body's inputs are its block arguments first ("loop":
+/// iteration, condition, carried values; "if": none), then the values it
+/// captures from the enclosing graph, which are the trailing inputs of its
+/// control-flow node. See docs/artifact-format.md.
 struct Graph {
   std::vector<Value> values;
   std::vector<Node> nodes;
   std::vector<int32_t> inputs, outputs;
   std::vector<Partition> partitions;
+  std::vector<Graph> subgraphs;
 };
 
 struct Metadata {
@@ -90,6 +106,8 @@ struct Metadata {
   std::vector<std::pair<std::string, std::string>> properties; // --metadata k=v
   std::vector<std::string> plugins;
   std::string isa;
+  /// Features a reader must understand (kFeatureControlFlow, ...).
+  std::vector<std::string> required;
 };
 
 /// Writes the artifact to `path`; false with `error` on I/O failure.
@@ -122,6 +140,8 @@ public:
 
   /// The bytes of a weight value, in the mapped file (64-byte aligned).
   const void *weightData(int32_t value) const;
+  /// The same for a value of any graph (a body graph's weights).
+  const void *weightData(const Value &value) const;
   /// Checks every weight's CRC; false with a message naming the first bad one.
   bool verifyWeights(std::string &error) const;
 
