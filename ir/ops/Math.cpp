@@ -452,4 +452,73 @@ LogicalResult MaxPoolWithIndicesOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// resize_ext
+//===----------------------------------------------------------------------===//
+
+KILN_INFER(ResizeExtOp) {
+  KILN_ADAPTOR(ResizeExtOp);
+  Type elt = eltOf(a.getInput());
+  auto t = rankedOf(a.getInput());
+  auto tt = rankedOf(a.getTarget());
+  if (tt && tt.getRank() != 1)
+    return d.fail("target (sizes or scales) must be 1-D, got ", tt);
+  ArrayRef<int64_t> axes = a.getAxes();
+  if (tt && !tt.isDynamicDim(0) && tt.getDimSize(0) != (int64_t)axes.size())
+    return d.fail("target has ", tt.getDimSize(0), " values for ", axes.size(), " axes");
+  if (a.getRoi())
+    if (auto rt = rankedOf(a.getRoi()))
+      if (rt.getRank() != 1 || (!rt.isDynamicDim(0) && rt.getDimSize(0) != 2 * (int64_t)axes.size()))
+        return d.fail("roi must be 1-D with ", 2 * axes.size(), " values, got ", rt);
+  if (!t) {
+    results.push_back(unrankedOf(elt));
+    return success();
+  }
+  int64_t rank = t.getRank();
+  SmallVector<int64_t> shape(t.getShape().begin(), t.getShape().end());
+  SmallVector<int64_t> norm;
+  for (int64_t ax : axes) {
+    auto n = normalizeAxis(d, ax, rank);
+    if (failed(n))
+      return failure();
+    if (llvm::is_contained(norm, *n))
+      return d.fail("axis ", ax, " is repeated");
+    norm.push_back(*n);
+  }
+  // Static sizes only when they are constant and used as given.
+  auto sizes = getConstantInts(a.getTarget());
+  bool isSizes = eltOf(a.getTarget()).isInteger(64);
+  for (size_t i = 0; i < norm.size(); ++i) {
+    if (isSizes && sizes && a.getKeepAspectRatioPolicy() == "stretch" && sizes->size() == norm.size())
+      shape[norm[i]] = (*sizes)[i];
+    else
+      shape[norm[i]] = kDyn;
+  }
+  results.push_back(tensorOf(shape, elt));
+  return success();
+}
+
+LogicalResult ResizeExtOp::verify() {
+  StringRef mode = getMode(), ctm = getCoordinateTransformationMode(), nm = getNearestMode(),
+            policy = getKeepAspectRatioPolicy();
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
+    return emitOpError("mode must be nearest, linear or cubic, got '") << mode << "'";
+  if (ctm != "half_pixel" && ctm != "half_pixel_symmetric" && ctm != "pytorch_half_pixel" &&
+      ctm != "align_corners" && ctm != "asymmetric" && ctm != "tf_half_pixel_for_nn" &&
+      ctm != "tf_crop_and_resize")
+    return emitOpError("unknown coordinate_transformation_mode '") << ctm << "'";
+  if (nm != "round_prefer_floor" && nm != "round_prefer_ceil" && nm != "floor" && nm != "ceil")
+    return emitOpError("unknown nearest_mode '") << nm << "'";
+  if (policy != "stretch" && policy != "not_larger" && policy != "not_smaller")
+    return emitOpError("keep_aspect_ratio_policy must be stretch, not_larger or not_smaller, got '")
+           << policy << "'";
+  if (policy != "stretch" && !eltOf(getTarget()).isInteger(64))
+    return emitOpError("keep_aspect_ratio_policy ") << policy << " needs sizes, not scales";
+  if (ctm == "tf_crop_and_resize" && !getRoi())
+    return emitOpError("coordinate_transformation_mode tf_crop_and_resize needs a roi operand");
+  if (getAntialias() && mode == "nearest")
+    return emitOpError("antialias needs mode linear or cubic");
+  return success();
+}
+
 } // namespace kiln

@@ -319,9 +319,258 @@ Status runMaxPoolWithIndices(const OpCtx &c, std::vector<Tensor> &o) {
   });
 }
 
+// --- resize_ext (ONNX Resize-19: roi, antialias, keep_aspect_ratio_policy) ----
+
+struct ResizeExt {
+  std::string mode, ctm, nearest, policy;
+  double cubicA = -0.75, extrapolation = 0;
+  bool excludeOutside = false, antialias = false;
+  Shape out;
+  std::vector<double> scales, roiStart, roiEnd;
+};
+
+Status resizeExtParams(const OpCtx &c, ResizeExt &p) {
+  if (Status st = requireFloat(c, 0); !st) return st;
+  const Shape &in = c.in[0]->shape;
+  int64_t rank = (int64_t)in.size();
+  auto axesAttr = c.attrs.getInts("axes");
+  if (!axesAttr) return c.fail("needs axes");
+  std::vector<int64_t> axes;
+  for (int64_t a : *axesAttr) {
+    int64_t n;
+    if (!c.axis(a, rank, n)) return c.fail("axis ", a, " is out of range for rank ", rank);
+    if (std::find(axes.begin(), axes.end(), n) != axes.end()) return c.fail("axis ", a, " is repeated");
+    axes.push_back(n);
+  }
+  size_t na = axes.size();
+  p.mode = c.attrs.getString("mode", "nearest");
+  p.ctm = c.attrs.getString("coordinate_transformation_mode", "half_pixel");
+  p.nearest = c.attrs.getString("nearest_mode", "round_prefer_floor");
+  p.policy = c.attrs.getString("keep_aspect_ratio_policy", "stretch");
+  p.cubicA = c.attrs.getFloat("cubic_coeff_a", -0.75);
+  p.extrapolation = c.attrs.getFloat("extrapolation_value", 0.0);
+  p.excludeOutside = c.attrs.getInt("exclude_outside", 0) != 0;
+  p.antialias = c.attrs.getInt("antialias", 0) != 0;
+  if (p.mode != "nearest" && p.mode != "linear" && p.mode != "cubic")
+    return c.fail("mode must be nearest, linear or cubic, got '", p.mode, "'");
+  if (p.antialias && p.mode == "nearest") return c.fail("antialias needs mode linear or cubic");
+  if (p.ctm != "half_pixel" && p.ctm != "half_pixel_symmetric" && p.ctm != "pytorch_half_pixel" &&
+      p.ctm != "align_corners" && p.ctm != "asymmetric" && p.ctm != "tf_half_pixel_for_nn" &&
+      p.ctm != "tf_crop_and_resize")
+    return c.fail("unknown coordinate_transformation_mode '", p.ctm, "'");
+  if (p.nearest != "round_prefer_floor" && p.nearest != "round_prefer_ceil" && p.nearest != "floor" &&
+      p.nearest != "ceil")
+    return c.fail("unknown nearest_mode '", p.nearest, "'");
+  if (p.policy != "stretch" && p.policy != "not_larger" && p.policy != "not_smaller")
+    return c.fail("unknown keep_aspect_ratio_policy '", p.policy, "'");
+  const Tensor *target = c.in[1];
+  if (target->shape.size() != 1 || target->numElements() != (int64_t)na)
+    return c.fail("sizes or scales must be 1-D with ", na, " values, got shape ", shapeStr(target->shape));
+  if (na && !target->data) return c.fail("the value of sizes or scales is needed but its data is not given");
+  p.out = in;
+  p.scales.assign(rank, 1.0);
+  if (target->dtype == DType::F32) {
+    if (p.policy != "stretch") return c.fail("keep_aspect_ratio_policy needs sizes, not scales");
+    for (size_t i = 0; i < na; ++i) {
+      double s = ptr<float>(*target)[i];
+      if (!(s > 0) || !std::isfinite(s)) return c.fail("scales must be positive, got ", s);
+      double o = std::floor((double)in[axes[i]] * s);
+      if (!(o < 0x1p62)) return c.fail("scales[", i, "] = ", s, " makes dim ", axes[i], " out of range");
+      p.scales[axes[i]] = s;
+      p.out[axes[i]] = (int64_t)o;
+    }
+  } else if (target->dtype == DType::I64) {
+    const int64_t *sz = ptr<int64_t>(*target);
+    for (size_t i = 0; i < na; ++i) {
+      if (sz[i] < 0) return c.fail("sizes must be non-negative, got ", sz[i]);
+      if (in[axes[i]] == 0 && sz[i] > 0) return c.fail("cannot resize the empty dim ", axes[i]);
+      p.out[axes[i]] = sz[i];
+      p.scales[axes[i]] = in[axes[i]] ? (double)sz[i] / (double)in[axes[i]] : 1.0;
+    }
+    if (p.policy != "stretch" && na) {
+      double scale = p.scales[axes[0]];
+      for (size_t i = 1; i < na; ++i)
+        scale = p.policy == "not_larger" ? std::min(scale, p.scales[axes[i]]) : std::max(scale, p.scales[axes[i]]);
+      for (size_t i = 0; i < na; ++i) {
+        p.scales[axes[i]] = scale;
+        double o = scale * (double)in[axes[i]] + 0.5; // rounded half up
+        if (!(o < 0x1p62)) return c.fail("the sizes make dim ", axes[i], " out of range");
+        p.out[axes[i]] = (int64_t)o;
+      }
+    }
+  } else {
+    return c.fail("sizes must be i64 or scales f32, got ", dtypeName(target->dtype));
+  }
+  p.roiStart.assign(rank, 0.0);
+  p.roiEnd.assign(rank, 1.0);
+  if (p.ctm == "tf_crop_and_resize") {
+    const Tensor *roi = c.input(2);
+    if (!roi) return c.fail("coordinate_transformation_mode tf_crop_and_resize needs a roi operand");
+    if (roi->dtype != DType::F32 || roi->shape.size() != 1 || roi->numElements() != 2 * (int64_t)na)
+      return c.fail("roi must be a 1-D f32 tensor of ", 2 * na, " values, got ", dtypeName(roi->dtype), " ",
+                    shapeStr(roi->shape));
+    if (na && !roi->data) return c.fail("the value of roi is needed but its data is not given");
+    for (size_t i = 0; i < na; ++i) {
+      p.roiStart[axes[i]] = ptr<float>(*roi)[i];
+      p.roiEnd[axes[i]] = ptr<float>(*roi)[na + i];
+    }
+  }
+  return Status::success();
+}
+
+Status inferResizeExt(const OpCtx &c, std::vector<Shape> &s, std::vector<DType> &t) {
+  ResizeExt p;
+  if (Status st = resizeExtParams(c, p); !st) return st;
+  s.push_back(p.out);
+  t.push_back(c.in[0]->dtype);
+  return Status::success();
+}
+
+/// Taps (input index, weight) of each output index along one dim, as the ONNX
+/// reference (onnx/reference/ops/op_resize.py): the n coefficients of the
+/// mode around the source coordinate, indices clamped to the edge; an empty
+/// list means the coordinate is outside the roi crop (extrapolation_value).
+std::vector<std::vector<std::pair<int64_t, double>>> resizeExtTaps(const ResizeExt &p, int64_t in, int64_t out,
+                                                                     double scale, double r0, double r1) {
+  std::vector<std::vector<std::pair<int64_t, double>>> taps((size_t)out);
+  double outWidth = scale * (double)in;
+  for (int64_t x = 0; x < out; ++x) {
+    double xo;
+    const std::string &m = p.ctm;
+    if (m == "align_corners") xo = outWidth == 1 ? 0.0 : x * (double)(in - 1) / (outWidth - 1);
+    else if (m == "asymmetric") xo = x / scale;
+    else if (m == "pytorch_half_pixel") xo = outWidth == 1 ? -0.5 : (x + 0.5) / scale - 0.5;
+    else if (m == "tf_half_pixel_for_nn") xo = (x + 0.5) / scale;
+    else if (m == "half_pixel_symmetric") {
+      double adjustment = (double)out / outWidth, center = (double)in / 2;
+      xo = center * (1 - adjustment) + (x + 0.5) / scale - 0.5;
+    } else if (m == "tf_crop_and_resize") {
+      xo = outWidth == 1 ? (r1 - r0) * (double)(in - 1) / 2
+                         : x * (r1 - r0) * (double)(in - 1) / (outWidth - 1);
+      xo += r0 * (double)(in - 1);
+      if (xo < 0 || xo > (double)(in - 1)) continue; // extrapolated
+    } else xo = (x + 0.5) / scale - 0.5; // half_pixel
+    double fl = std::floor(xo);
+    int64_t base = (int64_t)fl;
+    double ratio = xo - fl;
+    if (ratio == 0) { base -= 1; ratio = 1; } // the left neighbour gets 1 - ratio
+    std::vector<double> w;
+    if (p.mode == "nearest") {
+      bool right;
+      if (ratio == 1) right = true;
+      else if (p.nearest == "round_prefer_floor") right = ratio > 0.5;
+      else if (p.nearest == "round_prefer_ceil") right = ratio >= 0.5;
+      else if (p.nearest == "floor") right = false;
+      else right = true;
+      w = {right ? 0.0 : 1.0, right ? 1.0 : 0.0};
+    } else if (p.mode == "linear") {
+      double s = p.antialias ? std::min(scale, 1.0) : 1.0;
+      int64_t start = (int64_t)std::floor(-1 / s) + 1, n = 2 - 2 * start;
+      double sum = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        double v = std::clamp(1 - std::fabs(((double)(start + k) - ratio) * s), 0.0, 1.0);
+        w.push_back(v);
+        sum += v;
+      }
+      if (p.antialias)
+        for (double &v : w) v /= sum;
+    } else { // cubic
+      double A = p.cubicA;
+      if (!p.antialias) {
+        double r = ratio, q = 1 - ratio;
+        w = {((A * (r + 1) - 5 * A) * (r + 1) + 8 * A) * (r + 1) - 4 * A,
+             ((A + 2) * r - (A + 3)) * r * r + 1, ((A + 2) * q - (A + 3)) * q * q + 1,
+             ((A * (q + 1) - 5 * A) * (q + 1) + 8 * A) * (q + 1) - 4 * A};
+      } else {
+        double s = std::min(scale, 1.0);
+        int64_t start = (int64_t)std::floor(-2 / s) + 1, end = 2 - start;
+        double sum = 0;
+        for (int64_t i = start; i < end; ++i) {
+          double a = std::fabs(s * ((double)i - ratio)), v;
+          if (a <= 1) v = (A + 2) * a * a * a - (A + 3) * a * a + 1;
+          else if (a < 2) v = A * a * a * a - 5 * A * a * a + 8 * A * a - 4 * A;
+          else v = 0;
+          w.push_back(v);
+          sum += v;
+        }
+        for (double &v : w) v /= sum;
+      }
+    }
+    int64_t n = (int64_t)w.size(), first = base + 1 - n / 2;
+    if (p.excludeOutside) {
+      double sum = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        if (first + k < 0 || first + k >= in) w[k] = 0;
+        sum += w[k];
+      }
+      for (double &v : w) v = sum != 0 ? v / sum : 0;
+    }
+    auto &tp = taps[x];
+    for (int64_t k = 0; k < n; ++k)
+      if (w[k] != 0) tp.push_back({std::clamp<int64_t>(first + k, 0, in - 1), w[k]});
+    if (tp.empty()) tp.push_back({std::clamp<int64_t>(first, 0, in - 1), 0.0});
+  }
+  return taps;
+}
+
+Status runResizeExt(const OpCtx &c, std::vector<Tensor> &o) {
+  ResizeExt p;
+  if (Status st = resizeExtParams(c, p); !st) return st;
+  const Shape &in = c.in[0]->shape;
+  size_t R = in.size();
+  std::vector<std::vector<std::vector<std::pair<int64_t, double>>>> taps(R);
+  for (size_t d = 0; d < R; ++d)
+    taps[d] = resizeExtTaps(p, in[d], p.out[d], p.scales[d], p.roiStart[d], p.roiEnd[d]);
+  Shape is = stridesOf(in);
+  return dispatchFloat(c.in[0]->dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T *x = ptr<T>(*c.in[0]);
+    T *y = ptr<T>(o[0]);
+    int64_t n = o[0].numElements();
+    Shape idx(R, 0);
+    std::vector<size_t> sel(R);
+    for (int64_t k = 0; k < n; ++k) {
+      bool extrapolate = false;
+      for (size_t d = 0; d < R; ++d) extrapolate |= taps[d][idx[d]].empty();
+      double acc = 0;
+      if (extrapolate) {
+        acc = p.extrapolation;
+      } else {
+        // Sum over the tensor product of the per-dim taps.
+        std::fill(sel.begin(), sel.end(), 0);
+        while (true) {
+          double w = 1;
+          int64_t off = 0;
+          for (size_t d = 0; d < R; ++d) {
+            auto &t = taps[d][idx[d]][sel[d]];
+            w *= t.second;
+            off += t.first * is[d];
+          }
+          acc += w * (double)ld(x[off]);
+          size_t d = R;
+          bool done = true;
+          while (d > 0) {
+            --d;
+            if (++sel[d] < taps[d][idx[d]].size()) { done = false; break; }
+            sel[d] = 0;
+          }
+          if (done) break;
+        }
+      }
+      y[k] = st<T>((AccT<T>)acc);
+      for (int64_t d = (int64_t)R - 1; d >= 0; --d) {
+        if (++idx[d] < p.out[d]) break;
+        idx[d] = 0;
+      }
+    }
+    return Status::success();
+  });
+}
+
 } // namespace
 
 void registerMath(Registry &reg) {
+  reg["resize_ext"] = OpDef{2, 3, inferResizeExt, runResizeExt};
   reg["max_pool_with_indices"] = OpDef{1, 1, inferMaxPoolWithIndices, runMaxPoolWithIndices};
   reg["acos"] = floatUnary([](auto x, const Attrs &) { return std::acos(x); });
   reg["asin"] = floatUnary([](auto x, const Attrs &) { return std::asin(x); });

@@ -10,7 +10,11 @@
 //   Hann/Hamming/        the function bodies: cosine terms of range(0, size) / N
 //   BlackmanWindow
 //   Upsample (7-9)       kiln.resize, asymmetric coordinates (nearest: floor)
-// and EyeLike as kiln.eye_like.
+// and EyeLike as kiln.eye_like. It also extends core import functions:
+// Resize with roi (tf_crop_and_resize), antialias or keep_aspect_ratio_policy
+// becomes kiln.resize_ext; MaxPool with its Indices output becomes
+// kiln.max_pool_with_indices, and on 8-bit integers runs on f32; ReduceMax and
+// ReduceMin of bool run on ui8 (max = any, min = all).
 //
 //===----------------------------------------------------------------------===//
 #include "../ImporterInternal.h"
@@ -431,6 +435,70 @@ ImportFn maxPoolIndices(ImportFn base) {
   };
 }
 
+/// Resize needing roi (tf_crop_and_resize), antialias or a
+/// keep_aspect_ratio_policy: kiln.resize_ext (otherwise the core import
+/// function's kiln.resize).
+ImportFn resizeExt(ImportFn base) {
+  return [base](Node &n, SmallVectorImpl<Value> &out) -> LogicalResult {
+    std::string ctm = n.getString("coordinate_transformation_mode", "half_pixel");
+    std::string policy = n.getString("keep_aspect_ratio_policy", "stretch");
+    bool antialias = n.getInt("antialias", 0) != 0;
+    if (n.opset < 11 || (ctm != "tf_crop_and_resize" && policy == "stretch" && !antialias))
+      return base(n, out);
+    auto &b = n.im.b;
+    if (!floatInput(n, "Resize"))
+      return failure();
+    auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
+    if (!t)
+      return emitError(n.loc) << "Resize needs an input of known rank";
+    auto isEmpty = [](Value v) {
+      auto st = v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
+      return !v || (st && st.hasStaticShape() && st.getNumElements() == 0);
+    };
+    Value scales = n.input(2), sizes = n.input(3);
+    if (isEmpty(scales))
+      scales = Value();
+    if (isEmpty(sizes))
+      sizes = Value();
+    if (!scales == !sizes)
+      return emitError(n.loc) << "Resize needs exactly one of scales and sizes";
+    Value target = scales ? scales : sizes;
+    auto tt = dyn_cast<ShapedType>(target.getType());
+    if (scales && !tt.getElementType().isF32())
+      return emitError(n.loc) << "Resize scales must be a float tensor";
+    if (sizes && !tt.getElementType().isInteger(64))
+      return emitError(n.loc) << "Resize sizes must be an int64 tensor";
+    SmallVector<int64_t> axes;
+    if (auto a = n.getInts("axes"))
+      axes = *a;
+    else
+      for (int64_t i = 0; i < t.getRank(); ++i)
+        axes.push_back(i);
+    SmallVector<Value> operands{n.inputs[0], target};
+    if (ctm == "tf_crop_and_resize") {
+      Value roi = n.input(1);
+      if (isEmpty(roi))
+        return emitError(n.loc) << "Resize with tf_crop_and_resize needs a roi input";
+      auto rt = dyn_cast<ShapedType>(roi.getType());
+      if (!rt.getElementType().isF32())
+        return emitError(n.loc) << "Resize roi must be a float tensor";
+      operands.push_back(roi);
+    }
+    SmallVector<NamedAttribute> a{
+        arrAttr(n, "axes", axes), b.getNamedAttr("mode", b.getStringAttr(n.getString("mode", "nearest"))),
+        b.getNamedAttr("coordinate_transformation_mode", b.getStringAttr(ctm)),
+        b.getNamedAttr("nearest_mode",
+                       b.getStringAttr(n.getString("nearest_mode", "round_prefer_floor"))),
+        b.getNamedAttr("cubic_coeff_a", b.getF32FloatAttr(n.getFloat("cubic_coeff_a", -0.75f))),
+        b.getNamedAttr("exclude_outside", b.getBoolAttr(n.getInt("exclude_outside", 0) != 0)),
+        b.getNamedAttr("extrapolation_value",
+                       b.getF32FloatAttr(n.getFloat("extrapolation_value", 0))),
+        b.getNamedAttr("antialias", b.getBoolAttr(antialias)),
+        b.getNamedAttr("keep_aspect_ratio_policy", b.getStringAttr(policy))};
+    return push(out, n.im.create1<ResizeExtOp>(n.loc, operands, a));
+  };
+}
+
 bool isBool(Type t) { return t.isInteger(1); }
 bool isByteInt(Type t) { return t.isInteger(8); }
 Type ui8Type(MLIRContext *ctx) { return IntegerType::get(ctx, 8, IntegerType::Unsigned); }
@@ -442,6 +510,8 @@ void registerMiscOps(OpTable &t) {
   for (const char *name : {"ReduceMax", "ReduceMin"})
     if (auto it = t.find(name); it != t.end())
       t[name] = throughType(it->second, isBool, ui8Type);
+  if (auto it = t.find("Resize"); it != t.end())
+    t["Resize"] = resizeExt(it->second);
   if (auto it = t.find("MaxPool"); it != t.end())
     t["MaxPool"] = throughType(maxPoolIndices(it->second), isByteInt, f32Type);
   t["LpNormalization"] = importLpNormalization;

@@ -101,3 +101,53 @@ func.func @eye_like_rank(%x: tensor<3xf32>) {
   %0 = kiln.eye_like %x {dtype = f32} : (tensor<3xf32>) -> tensor<3xf32>
   return
 }
+
+// -----
+
+func.func @pool_storage_order(%x: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'kiln.max_pool_with_indices' op storage_order must be 0 or 1, got 2}}
+  %0, %1 = kiln.max_pool_with_indices %x {kernel_shape = array<i64: 2, 2>, storage_order = 2 : i64} : (tensor<1x1x4x4xf32>) -> (tensor<1x1x3x3xf32>, tensor<1x1x3x3xi64>)
+  return
+}
+
+// -----
+
+func.func @pool_kernel_rank(%x: tensor<1x1x4x4xf32>) {
+  // expected-error @+2 {{'kiln.max_pool_with_indices' op input of rank 4 needs 2 kernel dims, got 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0, %1 = kiln.max_pool_with_indices %x {kernel_shape = array<i64: 2>} : (tensor<1x1x4x4xf32>) -> (tensor<*xf32>, tensor<*xi64>)
+  return
+}
+
+// -----
+
+func.func @resize_ext_no_roi(%x: tensor<1x1x4x4xf32>, %s: tensor<2xi64>) {
+  // expected-error @+1 {{'kiln.resize_ext' op coordinate_transformation_mode tf_crop_and_resize needs a roi operand}}
+  %0 = kiln.resize_ext %x, %s {axes = array<i64: 2, 3>, coordinate_transformation_mode = "tf_crop_and_resize"} : (tensor<1x1x4x4xf32>, tensor<2xi64>) -> tensor<1x1x?x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_ext_policy_scales(%x: tensor<1x1x4x4xf32>, %s: tensor<2xf32>) {
+  // expected-error @+1 {{'kiln.resize_ext' op keep_aspect_ratio_policy not_smaller needs sizes, not scales}}
+  %0 = kiln.resize_ext %x, %s {axes = array<i64: 2, 3>, keep_aspect_ratio_policy = "not_smaller"} : (tensor<1x1x4x4xf32>, tensor<2xf32>) -> tensor<1x1x?x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_ext_antialias_nearest(%x: tensor<1x1x4x4xf32>, %s: tensor<2xf32>) {
+  // expected-error @+1 {{'kiln.resize_ext' op antialias needs mode linear or cubic}}
+  %0 = kiln.resize_ext %x, %s {axes = array<i64: 2, 3>, antialias = true} : (tensor<1x1x4x4xf32>, tensor<2xf32>) -> tensor<1x1x?x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_ext_axes(%x: tensor<1x1x4x4xf32>, %s: tensor<3xf32>) {
+  // expected-error @+2 {{'kiln.resize_ext' op target has 3 values for 2 axes}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.resize_ext %x, %s {axes = array<i64: 2, 3>, mode = "linear"} : (tensor<1x1x4x4xf32>, tensor<3xf32>) -> tensor<*xf32>
+  return
+}

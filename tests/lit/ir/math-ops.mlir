@@ -84,3 +84,26 @@ func.func @scan_cast_eye(%x: tensor<2x?xf32>, %axis: tensor<i64>, %m: tensor<3x4
   %3 = kiln.eye_like %x {dtype = i1} : (tensor<2x?xf32>) -> tensor<*xi1>
   return %0, %1, %2, %3 : tensor<*xf32>, tensor<*xi32>, tensor<*xf64>, tensor<*xi1>
 }
+
+// CHECK-LABEL: func @pool_indices
+func.func @pool_indices(%x: tensor<1x3x5x5xf32>) -> (tensor<*xf32>, tensor<*xi64>) {
+  // CHECK: kiln.max_pool_with_indices %{{.*}} {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, storage_order = 1 : i64, strides = array<i64: 2, 2>} : (tensor<1x3x5x5xf32>) -> (tensor<*xf32>, tensor<*xi64>)
+  // INFER: kiln.max_pool_with_indices %{{.*}} : (tensor<1x3x5x5xf32>) -> (tensor<1x3x3x3xf32>, tensor<1x3x3x3xi64>)
+  %0, %1 = kiln.max_pool_with_indices %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>, storage_order = 1 : i64} : (tensor<1x3x5x5xf32>) -> (tensor<*xf32>, tensor<*xi64>)
+  return %0, %1 : tensor<*xf32>, tensor<*xi64>
+}
+
+// CHECK-LABEL: func @resize_ext
+func.func @resize_ext(%x: tensor<1x1x4x4xf32>, %sizes: tensor<2xi64>, %roi: tensor<4xf32>)
+    -> (tensor<*xf32>, tensor<*xf32>, tensor<*xf32>) {
+  // CHECK: kiln.resize_ext %{{.*}}, %{{.*}}, %{{.*}} {axes = array<i64: 3, 2>, coordinate_transformation_mode = "tf_crop_and_resize", extrapolation_value = 1.000000e+01 : f32, mode = "linear"} : (tensor<1x1x4x4xf32>, tensor<2xi64>, tensor<4xf32>) -> tensor<*xf32>
+  // INFER: kiln.resize_ext {{.*}} -> tensor<1x1x?x?xf32>
+  %0 = kiln.resize_ext %x, %sizes, %roi {axes = array<i64: 3, 2>, coordinate_transformation_mode = "tf_crop_and_resize", extrapolation_value = 10.0 : f32, mode = "linear"} : (tensor<1x1x4x4xf32>, tensor<2xi64>, tensor<4xf32>) -> tensor<*xf32>
+  %c = kiln.constant dense<[3, 2]> : tensor<2xi64>
+  // INFER: kiln.resize_ext {{.*}} {antialias = true, axes = array<i64: 2, 3>, mode = "cubic"} : (tensor<1x1x4x4xf32>, tensor<2xi64>) -> tensor<1x1x3x2xf32>
+  %1 = kiln.resize_ext %x, %c {antialias = true, axes = array<i64: 2, 3>, mode = "cubic"} : (tensor<1x1x4x4xf32>, tensor<2xi64>) -> tensor<*xf32>
+  // The policy rescales the sizes: only known at run time.
+  // INFER: kiln.resize_ext {{.*}} {axes = array<i64: 2, 3>, keep_aspect_ratio_policy = "not_larger"} : (tensor<1x1x4x4xf32>, tensor<2xi64>) -> tensor<1x1x?x?xf32>
+  %2 = kiln.resize_ext %x, %c {axes = array<i64: 2, 3>, keep_aspect_ratio_policy = "not_larger"} : (tensor<1x1x4x4xf32>, tensor<2xi64>) -> tensor<*xf32>
+  return %0, %1, %2 : tensor<*xf32>, tensor<*xf32>, tensor<*xf32>
+}

@@ -134,4 +134,39 @@ def Kiln_MaxPoolWithIndicesOp : Kiln_Op<"max_pool_with_indices"> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Resize with the Resize-19 features kiln.resize lacks
+//===----------------------------------------------------------------------===//
+
+def Kiln_ResizeExtOp : Kiln_Op<"resize_ext"> {
+  let summary = "ONNX Resize-19 with roi (tf_crop_and_resize), antialias and keep_aspect_ratio_policy";
+  let description = [{
+    `target` is the output sizes (1-D i64) or the scales (1-D f32) of the
+    dims listed in `axes`; `roi` (1-D f32, starts then ends of those dims) is
+    read by coordinate_transformation_mode tf_crop_and_resize, where an
+    output whose source coordinate falls outside the input is
+    `extrapolation_value`. `antialias` widens the linear and cubic filters by
+    1 / scale when downsampling; `keep_aspect_ratio_policy` (sizes only)
+    scales every listed dim by the smallest (not_larger) or largest
+    (not_smaller) of their ratios, rounding sizes half up. Everything else
+    is as `kiln.resize`, which the importer uses when none of these is
+    needed.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input,
+                       AnyTypeOf<[Kiln_I64Tensor, TensorOf<[F32]>]>:$target,
+                       Optional<TensorOf<[F32]>>:$roi,
+                       DenseI64ArrayAttr:$axes,
+                       DefaultValuedStrAttr<StrAttr, "nearest">:$mode,
+                       DefaultValuedStrAttr<StrAttr, "half_pixel">:$coordinate_transformation_mode,
+                       DefaultValuedStrAttr<StrAttr, "round_prefer_floor">:$nearest_mode,
+                       DefaultValuedAttr<F32Attr, "-0.75">:$cubic_coeff_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
+                       DefaultValuedAttr<F32Attr, "0.0">:$extrapolation_value,
+                       DefaultValuedAttr<BoolAttr, "false">:$antialias,
+                       DefaultValuedStrAttr<StrAttr, "stretch">:$keep_aspect_ratio_policy);
+  let results = (outs Kiln_FloatTensor:$output);
+  let assemblyFormat = KilnFormat;
+  let hasVerifier = 1;
+}
+
 #endif // KILN_IR_MATH_OPS_TD
