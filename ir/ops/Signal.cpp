@@ -62,7 +62,7 @@ KILN_INFER(DFTOp) {
     results.push_back(unrankedOf(elt));
     return success();
   }
-  int64_t r = t.getRank(), last = t.getDimSize(r - 1);
+  int64_t r = t.getRank(), last = r ? t.getDimSize(r - 1) : kDyn;
   if (r < 2 || (!isDyn(last) && last != 1 && last != 2))
     return d.fail("input must be [..., 1] (real) or [..., 2] (complex), got ", t);
   SmallVector<int64_t> shape(t.getShape());

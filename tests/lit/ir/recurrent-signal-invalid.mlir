@@ -64,3 +64,12 @@ func.func @col2im_block(%x: tensor<1x7x15xf32>) {
   %0 = kiln.col2im %x, %img, %blk : (tensor<1x7x15xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<*xf32>
   return
 }
+
+// -----
+
+func.func @dft_scalar(%x: tensor<f32>, %n: tensor<0xi64>, %a: tensor<i64>) {
+  // expected-error @+2 {{'kiln.dft' op input must be [..., 1] (real) or [..., 2] (complex), got 'tensor<f32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.dft %x, %n, %a : (tensor<f32>, tensor<0xi64>, tensor<i64>) -> tensor<*xf32>
+  return
+}
