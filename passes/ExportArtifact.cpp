@@ -4,6 +4,7 @@
 #include "kiln/ir/ConstantUtils.h"
 #include "kiln/ir/KilnDialect.h"
 #include "kiln/runtime/Artifact.h"
+#include "kiln/runtime/CGraph.h"
 #include "kiln/runtime/Partitioner.h"
 #include "kiln/runtime/PluginHost.h"
 #include "kiln/support/Checksum.h"
@@ -74,6 +75,44 @@ std::string locName(Location loc) {
       if (auto n = dyn_cast<NameLoc>(l))
         return n.getName().str();
   return "";
+}
+
+/// Ahead of time: each top-level partition whose plugin can serialize a
+/// compiled partition is compiled now and its blob kept in the artifact
+/// (the cpu plugin: primitives chosen, weights repacked). Returns report
+/// lines; a plugin that declines leaves its partition to be compiled at load.
+std::string prepackPartitions(artifact::Graph &g, const std::vector<Plugin *> &plugins,
+                              const std::function<const void *(int32_t)> &weightData) {
+  std::string report;
+  CGraph cg(g, weightData);
+  for (size_t i = 0; i < g.partitions.size(); ++i) {
+    artifact::Partition &part = g.partitions[i];
+    Plugin *plugin = nullptr;
+    for (Plugin *p : plugins)
+      if (p->name() == part.plugin)
+        plugin = p;
+    if (!plugin || !KILN_HAS_FIELD(&plugin->api(), kiln_plugin_api, deserialize) || !plugin->api().serialize ||
+        !plugin->api().deserialize)
+      continue;
+    kiln_partition cp = CGraph::partitionOf(part);
+    kiln_executable exec = nullptr;
+    const void *data = nullptr;
+    uint64_t size = 0;
+    std::string why;
+    if (plugin->api().compile(plugin->instance(), cg.get(), &cp, &exec) != KILN_OK || !exec)
+      why = plugin->lastError();
+    else if (plugin->api().serialize(plugin->instance(), exec, &data, &size) != KILN_OK || !data)
+      why = plugin->lastError();
+    else
+      part.compiled.assign(static_cast<const char *>(data), size_t(size));
+    if (exec)
+      plugin->api().executable_destroy(plugin->instance(), exec);
+    report += "  partition " + std::to_string(i) + " (" + part.plugin + "): " +
+              (why.empty() ? "compiled ahead of time, " + std::to_string(size) + " bytes stored"
+                           : "not compiled ahead of time: " + why) +
+              "\n";
+  }
+  return report;
 }
 
 } // namespace
@@ -391,6 +430,8 @@ bool exportArtifact(ModuleOp module, const std::string &path, const ExportOption
     return false;
   }
   report = pr.format(g);
+  if (options.prepack)
+    report += prepackPartitions(g, plugins, weightData);
 
   artifact::Metadata meta;
   meta.kilnVersion = "0.1.0";

@@ -17,11 +17,24 @@
 // artifact is never written. A conv followed by its only consumer, a
 // simple activation, gets the activation as a post-op.
 //
+// What oneDNN 2.6 lacks runs on the plugin's own kernels (OwnKernels.cpp:
+// transpose, gather, slice, pad, expand, tile, where, cast, shape, concat of
+// any element type, f32 binary ops broadcasting both operands); values of
+// any element type flow through the plan. Shape computations (shape ->
+// gather -> unsqueeze -> concat -> reshape, as a dynamic-batch export has
+// them) are evaluated once when a plan is built; small integer partition
+// inputs (shape vectors from another plugin) select the plan with the shapes.
+//
+// Ahead of time (serialize/deserialize): `kiln compile` has the plugin build
+// the plan for the declared shapes and stores the repacked weights with
+// their oneDNN descriptors; loading rebuilds those primitives and reads the
+// weights in place from the mapped artifact (see "AOT" below).
+//
 // Shapes come from the reference kernels' shape inference (so both plugins
 // agree on every shape rule); if oneDNN turns out not to implement a node for
-// the shapes seen at run time (e.g. a binary op whose lhs needs broadcasting),
-// the node runs on the reference kernel instead, unless KILN_CPU_STRICT=1.
-// No exception crosses the C boundary.
+// the shapes seen at run time, the node runs on the reference kernel inside
+// this plugin instead (counted as a portable node in executable_stats),
+// unless KILN_CPU_STRICT=1. No exception crosses the C boundary.
 //
 //===----------------------------------------------------------------------===//
 #include "CpuProfile.h"
@@ -1993,6 +2006,13 @@ kiln_status deserialize(kiln_plugin p, const kiln_graph *g, const kiln_partition
     if (blob.nodes != exec->nodes.size() || blob.signature != signatureOf(*exec) ||
         blob.shapes.size() != exec->inputs.size())
       return fail(p, KILN_ERROR_CORRUPT, "AOT blob: it was made for another partition");
+    for (size_t i = 0; i < blob.shapes.size(); ++i) { // the declared shapes, dynamic dims 1
+      Dims want = exec->declared[i];
+      for (int64_t &x : want)
+        x = x < 0 ? 1 : x;
+      if (blob.shapes[i] != want)
+        return fail(p, KILN_ERROR_CORRUPT, "AOT blob: planned shapes differ from the partition's inputs");
+    }
     const uint8_t *base = static_cast<const uint8_t *>(data);
     for (const Blob::Entry &en : blob.entries) {
       if (en.node >= exec->nodes.size())

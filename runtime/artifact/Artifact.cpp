@@ -130,7 +130,11 @@ std::string encodeGraph(const Graph &g) {
     pw.packed(2, toI64(p.nodes));
     pw.packed(3, toI64(p.inputs));
     pw.packed(4, toI64(p.outputs));
-    pw.bytes(5, p.compiled);
+    if (p.compiledSize) { // in the plugin-data section
+      pw.i64(6, int64_t(p.compiledOffset));
+      pw.i64(7, int64_t(p.compiledSize));
+    } else
+      pw.bytes(5, p.compiled);
     w.bytes(5, pw.out);
   }
   for (auto &sub : g.subgraphs)
@@ -182,6 +186,18 @@ bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &g
       std::find(metaOut.required.begin(), metaOut.required.end(), kFeatureControlFlow) ==
           metaOut.required.end())
     metaOut.required.push_back(kFeatureControlFlow);
+  // Compiled partitions: each blob 64-byte aligned in the
+  // plugin-data section, which the plugin reads in place at load.
+  std::vector<const Partition *> compiledBlobs;
+  uint64_t pluginSize = 0;
+  for (auto &p : graph.partitions)
+    if (!p.compiled.empty()) {
+      pluginSize = alignUp(pluginSize, kWeightAlignment);
+      p.compiledOffset = pluginSize;
+      p.compiledSize = p.compiled.size();
+      pluginSize += p.compiled.size();
+      compiledBlobs.push_back(&p);
+    }
   std::string metaBytes = encodeMetadata(metaOut);
   std::string graphBytes = encodeGraph(graph);
 
@@ -200,7 +216,10 @@ bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &g
   offset += graphBytes.size();
   uint64_t weightsOffset = alignUp(offset, kWeightAlignment);
   entries.push_back({SectionKind::Weights, weightsOffset, weightsSize, 0});
-  uint64_t tableOffset = alignUp(weightsOffset + weightsSize, 8);
+  uint64_t pluginOffset = alignUp(weightsOffset + weightsSize, kWeightAlignment);
+  if (pluginSize)
+    entries.push_back({SectionKind::PluginData, pluginOffset, pluginSize, 0});
+  uint64_t tableOffset = alignUp(pluginSize ? pluginOffset + pluginSize : weightsOffset + weightsSize, 8);
   uint64_t fileSize = tableOffset + entries.size() * kSectionEntrySize;
 
   std::string table(entries.size() * kSectionEntrySize, '\0');
@@ -243,6 +262,8 @@ bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &g
       break;
     ok = pad(weightsOffset + v->weightOffset) && write(v->writeData, v->weightSize);
   }
+  for (const Partition *p : compiledBlobs)
+    ok = ok && pad(pluginOffset + p->compiledOffset) && write(p->compiled.data(), p->compiled.size());
   ok = ok && pad(tableOffset) && write(table.data(), table.size());
   if (std::fclose(f) != 0)
     ok = false;
@@ -396,6 +417,8 @@ bool decodeGraph(std::string_view bytes, Graph &g, std::string &error, int depth
         case 3: appendI32(pr, p.inputs); break;
         case 4: appendI32(pr, p.outputs); break;
         case 5: if (pr.is(wire::Bytes)) p.compiled = pr.data; break;
+        case 6: if (pr.is(wire::Varint)) p.compiledOffset = pr.value; break;
+        case 7: if (pr.is(wire::Varint)) p.compiledSize = pr.value; break;
         default: break;
         }
       }
@@ -651,6 +674,12 @@ std::unique_ptr<Artifact> Artifact::open(std::unique_ptr<MappedFile> file, std::
       a->weightsSize_ = len;
       haveWeights = true;
       break;
+    case SectionKind::PluginData:
+      if (off % kWeightAlignment != 0)
+        return fail("plugin-data section is not 64-byte aligned");
+      a->pluginData_ = p + off;
+      a->pluginDataSize_ = len;
+      break;
     default:
       break; // sections of newer minor versions are ignored
     }
@@ -674,6 +703,21 @@ std::unique_ptr<Artifact> Artifact::open(std::unique_ptr<MappedFile> file, std::
           a->meta_.required.end())
     return fail("graph: the graph has body graphs but the metadata does not require feature '" +
                 std::string(kFeatureControlFlow) + "'");
+  // Compiled partitions point into the plugin-data section (or at the bytes
+  // an older writer kept in the graph).
+  for (size_t i = 0; i < a->graph_.partitions.size(); ++i) {
+    Partition &part = a->graph_.partitions[i];
+    if (part.compiledSize) {
+      if (part.compiledOffset > a->pluginDataSize_ || part.compiledSize > a->pluginDataSize_ - part.compiledOffset)
+        return fail("partition " + std::to_string(i) + ": its compiled blob (" + std::to_string(part.compiledSize) +
+                    " bytes at " + std::to_string(part.compiledOffset) + ") lies outside the plugin-data section (" +
+                    std::to_string(a->pluginDataSize_) + " bytes)");
+      part.compiledData = a->pluginData_ + part.compiledOffset;
+    } else if (!part.compiled.empty()) {
+      part.compiledData = part.compiled.data();
+      part.compiledSize = part.compiled.size();
+    }
+  }
   a->file_ = std::move(file);
   if (options.verifyWeights && !a->verifyWeights(error))
     return nullptr;

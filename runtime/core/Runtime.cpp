@@ -83,6 +83,7 @@ struct GraphExec {
   std::vector<kiln_executable> execs;  // per partition; null for the host
   std::vector<int32_t> lastUse;        // per value: last partition reading it
   std::vector<std::unique_ptr<GraphExec>> bodies; // per graph->subgraphs
+  std::vector<std::string> notes;      // load notes (compiled blobs used or not)
   ~GraphExec() {
     for (size_t i = 0; i < execs.size(); ++i)
       if (execs[i])
@@ -122,6 +123,8 @@ std::vector<std::string> Model::partitionPlugins() const {
     out.push_back(p.plugin);
   return out;
 }
+
+std::vector<std::string> Model::loadNotes() const { return impl_->root.notes; }
 
 std::vector<Model::PartitionMemory> Model::memoryReport() const {
   std::vector<PartitionMemory> out;
@@ -259,11 +262,22 @@ static bool prepareGraph(GraphExec &ge, const artifact::Graph &g,
     kiln_partition cp = CGraph::partitionOf(part);
     kiln_executable exec = nullptr;
     kiln_status st;
-    if (options.overridePlugin.empty() && !part.compiled.empty() && KILN_HAS_FIELD(&plugin->api(), kiln_plugin_api, deserialize) &&
-        plugin->api().deserialize)
-      st = plugin->api().deserialize(plugin->instance(), ge.cgraph->get(), &cp,
-                                     part.compiled.data(), part.compiled.size(), &exec);
-    else
+    bool aot = options.overridePlugin.empty() && part.compiledSize &&
+               KILN_HAS_FIELD(&plugin->api(), kiln_plugin_api, deserialize) && plugin->api().deserialize;
+    if (aot) {
+      st = plugin->api().deserialize(plugin->instance(), ge.cgraph->get(), &cp, part.compiledData,
+                                     part.compiledSize, &exec);
+      if (st != KILN_OK || !exec) {
+        // A stale or damaged blob: compile from the plain weights instead.
+        ge.notes.push_back("partition " + std::to_string(p) + in + " on '" + plugin->name() +
+                           "': compiled blob not used (" + plugin->lastError() +
+                           "); compiled from the plain weights");
+        exec = nullptr;
+      } else
+        ge.notes.push_back("partition " + std::to_string(p) + in + " on '" + plugin->name() +
+                           "': loaded from its compiled blob (" + std::to_string(part.compiledSize) + " bytes)");
+    }
+    if (!exec)
       st = plugin->api().compile(plugin->instance(), ge.cgraph->get(), &cp, &exec);
     if (st != KILN_OK || !exec) {
       error = "plugin '" + plugin->name() + "' failed to compile partition " +

@@ -71,6 +71,8 @@ void usage(llvm::raw_ostream &os) {
      << "  -o FILE.mlir             write the optimized kiln IR instead\n"
      << "  --target P1,P2           plugins to partition for, in priority order\n"
      << "  --no-fallback            every node must run on the first target\n"
+     << "  --no-prepack             store no compiled partitions (the cpu plugin's\n"
+     << "                           primitives and repacked weights; default: stored)\n"
      << "  --report                 print which node runs on which plugin\n"
      << "  --model-version V        the model's own version string\n"
      << "  --labels FILE            class labels, one per line\n"
@@ -304,6 +306,8 @@ int compile(int argc, char **argv) {
       }
     } else if (a == "--no-fallback")
       exportOptions.allowFallback = false;
+    else if (a == "--no-prepack")
+      exportOptions.prepack = false;
     else if (a == "--report")
       printReport = true;
     else if (a == "--model-version" && i + 1 < argc)
@@ -748,6 +752,9 @@ int run(int argc, char **argv) {
                    << "%)\n";
       printLayoutStats(pm);
     }
+  if (memoryReport)
+    for (auto &note : m->loadNotes())
+      llvm::outs() << "load: " << note << "\n";
   auto outSigs = m->outputs();
   // Every --expect must name an output (a lone output may go unnamed): a
   // reference that matches nothing would otherwise pass silently.
@@ -957,6 +964,8 @@ int bench(int argc, char **argv) {
                << "  peak resident memory " << peakResidentKiB() / 1024 << " MiB\n";
   for (auto &pm : m->memoryReport())
     printLayoutStats(pm);
+  for (auto &note : m->loadNotes())
+    llvm::outs() << "load: " << note << "\n";
   if (perOp && !printPerOp(*m, session, inputs, iterations, error)) {
     llvm::errs() << "kiln bench: " << error << "\n";
     return 1;

@@ -738,6 +738,134 @@ TEST(CpuOwnKernels, LayoutAndPortableCountsAreReported) {
   std::system(("rm -rf " + dir).c_str());
 }
 
+// ahead of time: serialized partitions ---------------------------------------------
+
+/// conv -> relu -> conv -> global pool -> flatten -> gemm, dynamic batch.
+GraphBuilder aotModel() {
+  GraphBuilder b;
+  int32_t x = b.input({1, 8, 12, 12}, {-1, 8, 12, 12});
+  int32_t c1 = b.node("conv", {x, b.weight({16, 8, 3, 3}, -.3f, .3f), b.weight({16})}, {-1, 16, 12, 12},
+                      {ints("pads", {1, 1, 1, 1})});
+  int32_t r1 = b.node("relu", {c1}, {-1, 16, 12, 12});
+  int32_t c2 = b.node("conv", {r1, b.weight({16, 16, 3, 3}, -.2f, .2f)}, {-1, 16, 12, 12}, {ints("pads", {1, 1, 1, 1})});
+  int32_t g = b.node("global_average_pool", {c2}, {-1, 16, 1, 1});
+  int32_t f = b.node("flatten", {g}, {-1, 16});
+  b.node("gemm", {f, b.weight({10, 16}), b.weight({10})}, {-1, 10}, {integer("transB", 1)});
+  b.output(b.g.nodes.back().outputs[0]);
+  Partition p;
+  p.plugin = "cpu";
+  for (size_t i = 0; i < b.g.nodes.size(); ++i)
+    p.nodes.push_back(int32_t(i));
+  b.g.partitions = {p};
+  kiln::computePartitionBoundaries(b.g);
+  return b;
+}
+
+/// The cpu plugin's blob for partition 0 of `b` (as `kiln compile` makes it).
+std::string serializeOnCpu(GraphBuilder &b) {
+  kiln::Runtime rt(runtimeOptions());
+  std::string error;
+  kiln::Plugin *cpu = rt.plugins().get("cpu", error);
+  EXPECT_TRUE(cpu) << error;
+  if (!cpu)
+    return {};
+  kiln::CGraph cg(b.g, [&](int32_t v) { return b.g.values[size_t(v)].writeData; });
+  kiln_partition cp = kiln::CGraph::partitionOf(b.g.partitions[0]);
+  kiln_executable exec = nullptr;
+  EXPECT_EQ(cpu->api().compile(cpu->instance(), cg.get(), &cp, &exec), KILN_OK) << cpu->lastError();
+  const void *data = nullptr;
+  uint64_t size = 0;
+  EXPECT_EQ(cpu->api().serialize(cpu->instance(), exec, &data, &size), KILN_OK) << cpu->lastError();
+  std::string blob(static_cast<const char *>(data), size_t(size));
+  cpu->api().executable_destroy(cpu->instance(), exec);
+  return blob;
+}
+
+struct AotRun {
+  std::vector<std::string> notes;
+  uint64_t weightReorders = 0;
+  uint64_t compiledAddress = 0;
+};
+
+/// Writes `b` with `blob` as partition 0's compiled bytes, loads it on the
+/// cpu plugin, runs batches 1 and 3 and compares with the reference plugin.
+AotRun runWithBlob(GraphBuilder &b, const std::string &blob) {
+  AotRun r;
+  b.g.partitions[0].compiled = blob;
+  std::string dir = tempDir(), path = dir + "/aot.kiln", error;
+  Metadata meta;
+  meta.kilnVersion = "0.1.0";
+  EXPECT_TRUE(writeArtifact(path, meta, b.g, error)) << error;
+  kiln::Runtime rt(runtimeOptions());
+  auto cpu = rt.load(path, error);
+  EXPECT_TRUE(cpu) << error;
+  kiln::Runtime::LoadOptions lo;
+  lo.overridePlugin = "reference";
+  auto ref = rt.load(path, error, lo);
+  EXPECT_TRUE(ref) << error;
+  if (!cpu || !ref)
+    return r;
+  r.notes = cpu->loadNotes();
+  r.compiledAddress = reinterpret_cast<uint64_t>(cpu->artifact().graph().partitions[0].compiledData);
+  kiln::Session s1(*cpu), s2(*ref);
+  for (int64_t batch : {1, 3}) {
+    std::map<std::string, kiln::Tensor> in = {{"in0", randomTensor({batch, 8, 12, 12}, 5)}};
+    std::vector<kiln::Tensor> got, want;
+    EXPECT_TRUE(s1.run(in, got, error)) << error;
+    EXPECT_TRUE(s2.run(in, want, error)) << error;
+    if (got.size() == 1 && want.size() == 1)
+      expectClose(got[0], want[0], 1e-3, 1e-4, "aot batch " + std::to_string(batch));
+    if (batch == 1)
+      r.weightReorders = cpu->memoryReport()[0].weightReorders;
+  }
+  std::system(("rm -rf " + dir).c_str());
+  return r;
+}
+
+TEST(CpuAot, LoadUsesTheRepackedWeightsInPlace) {
+  GraphBuilder b = aotModel();
+  std::string blob = serializeOnCpu(b);
+  ASSERT_GT(blob.size(), 64u);
+  AotRun r = runWithBlob(b, blob);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("loaded from its compiled blob"), std::string::npos) << r.notes[0];
+  // The plugin reads the blob where the artifact maps it: 64-byte aligned.
+  EXPECT_NE(r.compiledAddress, 0u);
+  EXPECT_EQ(r.compiledAddress % 64, 0u);
+  // Batch 1 is the planned shape: its weights came from the blob.
+  EXPECT_EQ(r.weightReorders, 0u);
+}
+
+TEST(CpuAot, WithoutABlobTheWeightsAreRepackedAtRunTime) {
+  GraphBuilder b = aotModel();
+  AotRun r = runWithBlob(b, "");
+  EXPECT_TRUE(r.notes.empty());
+  EXPECT_GE(r.weightReorders, 1u);
+}
+
+TEST(CpuAot, StaleBlobFallsBackToThePlainWeightsWithANote) {
+  GraphBuilder b = aotModel();
+  std::string blob = serializeOnCpu(b);
+  ASSERT_GT(blob.size(), 64u);
+  blob[24] ^= 0x5a; // the ISA the blob was made for (after magic, version, oneDNN major.minor.patch)
+  AotRun r = runWithBlob(b, blob);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("stale AOT blob"), std::string::npos) << r.notes[0];
+  EXPECT_NE(r.notes[0].find("compiled from the plain weights"), std::string::npos) << r.notes[0];
+  EXPECT_GE(r.weightReorders, 1u);
+}
+
+TEST(CpuAot, DamagedBlobIsRefusedNotTrusted) {
+  GraphBuilder b = aotModel();
+  std::string blob = serializeOnCpu(b);
+  ASSERT_GT(blob.size(), 200u);
+  for (std::string bad : {blob.substr(0, 60), std::string("KILNCPU") + std::string(100, 'x'), blob.substr(0, blob.size() - 64)}) {
+    AotRun r = runWithBlob(b, bad);
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("compiled blob not used"), std::string::npos) << r.notes[0];
+  }
+}
+
 // what is not claimed ------------------------------------------------------------------
 
 TEST(CpuQuery, RefusesWhatItCannotRunExactly) {

@@ -23,6 +23,10 @@ struct ExportOptions {
   std::vector<std::string> targets;
   std::vector<std::string> pluginPaths;
   bool allowFallback = true;
+  /// Ahead of time: plugins that can serialize a compiled partition (ABI
+  /// serialize) do so and the artifact stores the blob (`kiln compile
+  /// --no-prepack` turns it off).
+  bool prepack = true;
   std::string modelVersion;
   std::vector<std::string> labels;
   std::vector<std::pair<std::string, std::string>> properties;

@@ -83,6 +83,12 @@ struct Partition {
   std::string plugin; // plugin name, e.g. "reference"
   std::vector<int32_t> nodes, inputs, outputs;
   std::string compiled; // optional plugin-serialized executable
+  /// Reader: the compiled blob in the mapped plugin-data section, 64-byte
+  /// aligned (or `compiled`'s bytes from an older writer). The writer moves
+  /// `compiled` into that section (optional: a reader that does not know the
+  /// section or partition fields 6, 7 ignores them and compiles at load).
+  const void *compiledData = nullptr;
+  uint64_t compiledOffset = 0, compiledSize = 0; // in that section
 };
 
 /// A graph; a body graph (format 1.1) is self-contained (its own values,
@@ -152,6 +158,8 @@ private:
   Graph graph_;
   const uint8_t *weights_ = nullptr;
   uint64_t weightsSize_ = 0;
+  const uint8_t *pluginData_ = nullptr; // compiled partitions
+  uint64_t pluginDataSize_ = 0;
   uint32_t major_ = 0, minor_ = 0;
 };
 

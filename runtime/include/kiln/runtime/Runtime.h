@@ -108,6 +108,9 @@ public:
     uint64_t layoutReorders = 0, portableNodes = 0, weightReorders = 0;
   };
   std::vector<PartitionMemory> memoryReport() const;
+  /// What loading did per partition with a compiled (AOT) blob: used, or not
+  /// and why (stale: another oneDNN version or ISA; damaged).
+  std::vector<std::string> loadNotes() const;
 
   /// Per-node timing (`kiln bench --per-op`). setProfiling(true) clears the
   /// timings and times every later run: nodes inside partitions whose plugin
