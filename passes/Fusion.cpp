@@ -630,6 +630,18 @@ struct FuseAttention : OpRewritePattern<MatMulOp> {
         return false;
       });
     }
+    // ... and on kᵀ (ONNX Attention scales both by sqrt(scale)).
+    if (auto m = kt.getDefiningOp<MulOp>(); m && oneUse(kt)) {
+      eitherWay(m.getLhs(), m.getRhs(), [&](Value a, Value c) {
+        auto k = scalarOf(c);
+        if (k && a.getType() == kt.getType() && cast<ShapedType>(c.getType()).getNumElements() == 1) {
+          scale *= *k;
+          kt = a;
+          return true;
+        }
+        return false;
+      });
+    }
     // k = kt with its last two dims swapped (composing with a transpose producing kt).
     SmallVector<int64_t> swap;
     for (int64_t i = 0; i < rank; ++i)

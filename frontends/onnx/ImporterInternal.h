@@ -218,6 +218,7 @@ using OpTable = llvm::StringMap<ImportFn>;
 /// Op families in ops/*.cpp; opTable() in OnnxImporter.cpp calls each.
 /// (Add a declaration here and a call there for a new family.)
 void registerControlFlowOps(OpTable &t);
+void registerAttentionOps(OpTable &t);
 void registerIndexingOps(OpTable &t);
 void registerRecurrentOps(OpTable &t);
 void registerSignalOps(OpTable &t);

@@ -1311,6 +1311,7 @@ const llvm::StringMap<ImportFn> &opTable() {
     t["AveragePool"] = pool<AveragePoolOp>(false);
     t["GlobalAveragePool"] = simple<GlobalAveragePoolOp>();
     t["GlobalMaxPool"] = simple<GlobalMaxPoolOp>();
+    registerAttentionOps(t);
     registerIndexingOps(t);
     registerRecurrentOps(t);
     registerSignalOps(t);
