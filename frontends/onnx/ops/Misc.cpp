@@ -1,7 +1,7 @@
 //===- Misc.cpp - ONNX normalization, pooling, layout and generator ops ---===//
 //
 // Ops imported as exact compositions of existing kiln ops:
-//   LpNormalization      x / reduce_l{1,2}(x, axis, keepdims)
+//   LpNormalization      x / reduce_l{1,2}(x, axis, keepdims) (a zero norm divides by 1)
 //   MeanVarianceNorm.    the ONNX function body: (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9)
 //   LpPool               (grouped conv of |x|^p with a ones kernel)^(1/p): the conv
 //                        sums each window with its strides, pads, dilations, auto_pad
@@ -14,7 +14,8 @@
 // Resize with roi (tf_crop_and_resize), antialias or keep_aspect_ratio_policy
 // becomes kiln.resize_ext; MaxPool with its Indices output becomes
 // kiln.max_pool_with_indices, and on 8-bit integers runs on f32; ReduceMax and
-// ReduceMin of bool run on ui8 (max = any, min = all).
+// ReduceMin of bool run on ui8 (max = any, min = all); Pad's axes may be
+// computed at run time.
 //
 //===----------------------------------------------------------------------===//
 #include "../ImporterInternal.h"
@@ -72,7 +73,12 @@ LogicalResult importLpNormalization(Node &n, SmallVectorImpl<Value> &out) {
                                  b.getNamedAttr("keepdims", b.getBoolAttr(true))};
   Value norm = p == 1 ? n.im.create1<ReduceL1Op>(n.loc, n.inputs[0], ra)
                       : n.im.create1<ReduceL2Op>(n.loc, n.inputs[0], ra);
-  return push(out, norm ? n.im.create1<DivOp>(n.loc, {n.inputs[0], norm}) : Value());
+  // A zero norm (an all-zero slice) divides by 1: the slice stays 0, as the
+  // ONNX reference gives, instead of 0 / 0.
+  Type elt = cast<ShapedType>(n.inputs[0].getType()).getElementType();
+  Value isZero = norm ? n.im.create1<EqualOp>(n.loc, {norm, scalarConst(n, elt, 0)}) : Value();
+  Value safe = isZero ? n.im.create1<WhereOp>(n.loc, {isZero, scalarConst(n, elt, 1), norm}) : Value();
+  return push(out, safe ? n.im.create1<DivOp>(n.loc, {n.inputs[0], safe}) : Value());
 }
 
 // --- MeanVarianceNormalization -------------------------------------------------
@@ -499,6 +505,77 @@ ImportFn resizeExt(ImportFn base) {
   };
 }
 
+/// Pad-18+ whose axes are computed at run time (input of known rank): the
+/// full [begin..., end...] pads are built from kiln ops; pad i goes to dim
+/// d where normalize(axes[i]) == d (sum over i of match * pads[i]).
+ImportFn padRuntimeAxes(ImportFn base) {
+  return [base](Node &n, SmallVectorImpl<Value> &out) -> LogicalResult {
+    Attribute c;
+    if (n.opset < 18 || !n.input(3) || matchPattern(n.input(3), m_Constant(&c)))
+      return base(n, out);
+    auto t = dyn_cast<RankedTensorType>(n.inputs[0].getType());
+    auto at = dyn_cast<RankedTensorType>(n.input(3).getType());
+    auto pt = n.input(1) ? dyn_cast<RankedTensorType>(n.input(1).getType()) : RankedTensorType();
+    if (!t || !at || at.getRank() != 1 || at.isDynamicDim(0))
+      return emitError(n.loc) << "Pad with run-time axes needs an input of known rank and axes of "
+                                 "known length";
+    if (!pt || !pt.getElementType().isInteger(64) || !at.getElementType().isInteger(64))
+      return emitError(n.loc) << "Pad pads and axes must be int64 tensors";
+    auto &b = n.im.b;
+    auto &im = n.im;
+    int64_t rank = t.getRank(), na = at.getDimSize(0);
+    if (!pt.isDynamicDim(0) && (pt.getRank() != 1 || pt.getDimSize(0) != 2 * na))
+      return emitError(n.loc) << "Pad pads has " << pt.getDimSize(0) << " values for " << na
+                              << " axes";
+    Type i64 = b.getI64Type();
+    auto axis0 = b.getNamedAttr("axis", b.getI64IntegerAttr(0));
+    Value axes = n.input(3);
+    // normalize: axes < 0 ? axes + rank : axes
+    Value neg = im.create1<LessOp>(n.loc, {axes, scalarConst(n, i64, 0)});
+    Value shifted = im.create1<AddOp>(n.loc, {axes, scalarConst(n, i64, (double)rank)});
+    Value norm = neg && shifted ? im.create1<WhereOp>(n.loc, {neg, shifted, axes}) : Value();
+    // match[d][i] = (norm[i] == d), as i64 [rank, na]
+    Value row = norm ? im.create1<UnsqueezeOp>(n.loc, norm, {arrAttr(n, "axes", {0})}) : Value();
+    SmallVector<int64_t> dims;
+    for (int64_t d = 0; d < rank; ++d)
+      dims.push_back(d);
+    auto colType = RankedTensorType::get({rank, 1}, i64);
+    Value col = b.create<ConstantOp>(n.loc, colType, DenseElementsAttr::get(colType, ArrayRef<int64_t>(dims)));
+    Value eq = row ? im.create1<EqualOp>(n.loc, {row, col}) : Value();
+    Value match = eq ? im.create1<CastOp>(n.loc, eq, {b.getNamedAttr("to", TypeAttr::get(i64))}) : Value();
+    if (!match)
+      return failure();
+    auto half = [&](int64_t start) -> Value {
+      Value part = im.create1<SliceOp>(n.loc, {n.input(1), im.constI64(n.loc, {start}),
+                                               im.constI64(n.loc, {start + na}),
+                                               im.constI64(n.loc, {0}), im.constI64(n.loc, {1})});
+      Value prod = part ? im.create1<MulOp>(n.loc, {match, part}) : Value();
+      return prod ? im.create1<ReduceSumOp>(n.loc, prod,
+                                            {arrAttr(n, "axes", {1}),
+                                             b.getNamedAttr("keepdims", b.getBoolAttr(false))})
+                  : Value();
+    };
+    Value begin = half(0), end = half(na);
+    Value full = begin && end ? im.create1<ConcatOp>(n.loc, {begin, end}, {axis0}) : Value();
+    if (!full)
+      return failure();
+    SmallVector<Value> operands{n.inputs[0], full};
+    double value = 0;
+    if (n.input(2)) {
+      Attribute vc;
+      std::optional<ConstTensor> ct;
+      if (matchPattern(n.input(2), m_Constant(&vc)) && (ct = readConstant(vc)) && ct->size() == 1)
+        value = ct->asDouble(0);
+      else
+        operands.push_back(n.input(2));
+    }
+    return push(out, im.create1<PadOp>(
+                         n.loc, operands,
+                         {b.getNamedAttr("mode", b.getStringAttr(n.getString("mode", "constant"))),
+                          b.getNamedAttr("value", b.getF64FloatAttr(value))}));
+  };
+}
+
 bool isBool(Type t) { return t.isInteger(1); }
 bool isByteInt(Type t) { return t.isInteger(8); }
 Type ui8Type(MLIRContext *ctx) { return IntegerType::get(ctx, 8, IntegerType::Unsigned); }
@@ -510,6 +587,8 @@ void registerMiscOps(OpTable &t) {
   for (const char *name : {"ReduceMax", "ReduceMin"})
     if (auto it = t.find(name); it != t.end())
       t[name] = throughType(it->second, isBool, ui8Type);
+  if (auto it = t.find("Pad"); it != t.end())
+    t["Pad"] = padRuntimeAxes(it->second);
   if (auto it = t.find("Resize"); it != t.end())
     t["Resize"] = resizeExt(it->second);
   if (auto it = t.find("MaxPool"); it != t.end())
