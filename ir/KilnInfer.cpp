@@ -737,9 +737,12 @@ KILN_INFER(ConcatOp) {
                     shape.size());
     for (int64_t i = 0; i < t.getRank(); ++i) {
       int64_t x = t.getDimSize(i);
-      if (i == axis)
-        shape[i] = (isDyn(shape[i]) || isDyn(x)) ? kDyn : shape[i] + x;
-      else if (isDyn(shape[i]))
+      if (i == axis) {
+        if (isDyn(shape[i]) || isDyn(x))
+          shape[i] = kDyn;
+        else if (__builtin_add_overflow(shape[i], x, &shape[i]))
+          return d.fail("the concatenated dim ", axis, " overflows int64");
+      } else if (isDyn(shape[i]))
         shape[i] = x;
       else if (!isDyn(x) && x != shape[i])
         return d.fail("input ", k, " has shape ", shapeStr(t.getShape()),
