@@ -226,6 +226,7 @@ void registerDetectionOps(OpTable &t);
 void registerLossesOps(OpTable &t);
 void registerMathOps(OpTable &t);
 void registerMiscOps(OpTable &t);
+void registerQuantOps(OpTable &t);
 
 } // namespace kiln::onnx::detail
 

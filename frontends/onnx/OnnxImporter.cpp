@@ -1320,6 +1320,7 @@ const llvm::StringMap<ImportFn> &opTable() {
     registerMathOps(t);
     registerMiscOps(t);
     registerControlFlowOps(t);
+    registerQuantOps(t);
     return t;
   }();
   return table;
