@@ -3,6 +3,7 @@
 #include "ScriptEvalImpl.h"
 
 #include "kiln/ir/ConstantUtils.h"
+#include "kiln/ir/ControlFlow.h"
 #include "kiln/ir/KilnDialect.h"
 #include "kiln/ir/Resources.h"
 
@@ -502,7 +503,7 @@ bool Impl::exec(const Block &block, Frame &f) {
           cur = s.loc;
           if (!n || n->k == Val::K::Float)
             error("for loop over range(" + v.kindName() +
-                  "): the trip count must be known at compile time (kiln has no loop op yet)");
+                  "): the trip count must be known at compile time (a run-time trip count is not supported yet)");
           r.push_back(n->i);
         }
         if (r.empty() || r.size() > 3)
@@ -541,8 +542,14 @@ bool Impl::exec(const Block &block, Frame &f) {
       for (;;) {
         Val c = eval(*s.value, f);
         cur = s.loc;
-        if (c.k == Val::K::Tensor && !asNumber(c))
-          error("while loop on a tensor value is not supported (kiln has no loop op yet)");
+        if (c.k == Val::K::Tensor && !asNumber(c)) {
+          if (count > 0)
+            error("while loop whose condition becomes a tensor value after " + std::to_string(count) +
+                  " compile-time iteration(s) is not supported");
+          if (tensorWhile(s, tensor(c), f))
+            return true;
+          break;
+        }
         if (!truth(c))
           break;
         if (++count > opts.maxLoopIterations)
@@ -557,6 +564,40 @@ bool Impl::exec(const Block &block, Frame &f) {
   return false;
 }
 
+namespace {
+/// A block not (yet) owned by a region; deleted unless released.
+struct ScratchBlock {
+  mlir::Block *block = new mlir::Block();
+  ~ScratchBlock() {
+    if (block) {
+      block->dropAllDefinedValueUses();
+      block->dropAllReferences();
+      delete block;
+    }
+  }
+  mlir::Block *release() { return std::exchange(block, nullptr); }
+};
+
+Type scalarTensor(Type elt) { return RankedTensorType::get({}, elt); }
+} // namespace
+
+/// The element type both branch values of a joined variable get: PyTorch's
+/// promotion of the pair (worked out in a scratch block, whose ops are
+/// dropped).
+Type Impl::joinedElementType(const Val &x, const Val &y) {
+  ScratchBlock scratch;
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToEnd(scratch.block);
+  auto [px, py] = promote(x, y);
+  return rankedType(px).getElementType();
+}
+
+Value Impl::asTensorOf(const Val &v, Type elt) {
+  if (isTensor(v))
+    return cast(tensor(v), elt);
+  return scalarConst(elt, v.num());
+}
+
 bool Impl::tensorIf(const Stmt &s, Value cond, Frame &f) {
   SourceLoc where = s.loc;
   auto ct = rankedType(cond);
@@ -565,39 +606,50 @@ bool Impl::tensorIf(const Stmt &s, Value cond, Frame &f) {
   Frame a = f, c = f;
   std::optional<std::string> raisedA, raisedC;
   bool retA = false, retC = false;
-  try {
-    retA = exec(s.body, a);
-  } catch (const RaiseError &e) {
-    raisedA = e.what();
-  }
-  try {
-    retC = exec(s.orelse, c);
-  } catch (const RaiseError &e) {
-    raisedC = e.what();
+  ScratchBlock thenB, elseB;
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(thenB.block);
+    try {
+      retA = exec(s.body, a);
+    } catch (const RaiseError &e) {
+      raisedA = e.what();
+    }
+    b.setInsertionPointToEnd(elseB.block);
+    try {
+      retC = exec(s.orelse, c);
+    } catch (const RaiseError &e) {
+      raisedC = e.what();
+    }
   }
   cur = where;
   if (raisedA && raisedC)
     throw RaiseError(*raisedA);
   // A branch that raises is the path PyTorch would fail on: the compiled
-  // graph follows the other one.
+  // graph follows the other one, whose ops move in front of the if.
   if (raisedA || raisedC) {
-    Frame &ok = raisedA ? c : a;
-    bool ret = raisedA ? retC : retA;
-    f = ok;
-    return ret;
+    mlir::Block *ok = raisedA ? elseB.block : thenB.block;
+    b.getInsertionBlock()->getOperations().splice(b.getInsertionPoint(), ok->getOperations());
+    f = raisedA ? c : a;
+    return raisedA ? retC : retA;
   }
   if (retA || retC)
-    error("'return' inside an if on a tensor value is not supported (kiln has no If op yet)");
+    error("'return' inside an if on a tensor value is not supported: assign the value and return "
+          "it after the if");
   std::map<std::string, Val> merged = f.env;
   std::set<std::string> names;
   for (auto &[n, v] : a.env)
     names.insert(n);
   for (auto &[n, v] : c.env)
     names.insert(n);
+  std::vector<std::string> joined;
+  std::vector<Type> elts;
   for (const auto &n : names) {
     auto ia = a.env.find(n), ic = c.env.find(n);
     if (ia == a.env.end() || ic == c.env.end()) {
-      merged[n] = ia == a.env.end() ? ic->second : ia->second;
+      // Defined in one branch only: TorchScript rejects a later use; kiln
+      // leaves it undefined ("name is not defined" at the use).
+      merged.erase(n);
       continue;
     }
     const Val &va = ia->second, &vc = ic->second;
@@ -606,21 +658,167 @@ bool Impl::tensorIf(const Stmt &s, Value cond, Frame &f) {
       continue;
     }
     if (va.k == Val::K::Uninit || vc.k == Val::K::Uninit) {
-      merged[n] = va.k == Val::K::Uninit ? vc : va;
+      // Assigned on one path only (the printer's `uninitialized(T)` on the
+      // other): the value exists only inside that branch.
+      Val u;
+      u.k = Val::K::Uninit;
+      merged[n] = u;
       continue;
     }
     if ((isTensor(va) || va.isNumber()) && (isTensor(vc) || vc.isNumber()) &&
         (isTensor(va) || isTensor(vc))) {
-      currentOp = "if on a tensor value";
-      auto [x, y] = promote(va, vc);
-      merged[n] = Val::tensor(createOp(WhereOp::getOperationName(), {cond, x, y})->getResult(0));
+      currentOp = "if on a tensor value ('" + n + "')";
+      joined.push_back(n);
+      elts.push_back(joinedElementType(va, vc));
       continue;
     }
     error("if on a tensor value gives '" + n + "' different compile-time values (" + va.kindName() +
-          " / " + vc.kindName() + ") in its branches; kiln has no If op yet");
+          " / " + vc.kindName() + ") in its branches; only tensors (and numbers joined with them) can "
+          "differ between the branches");
   }
+  SmallVector<Value> thenOut, elseOut;
+  {
+    OpBuilder::InsertionGuard g(b);
+    for (auto [blk, fr, outs] : {std::make_tuple(thenB.block, &a, &thenOut),
+                                 std::make_tuple(elseB.block, &c, &elseOut)}) {
+      b.setInsertionPointToEnd(blk);
+      for (size_t k = 0; k < joined.size(); ++k)
+        outs->push_back(asTensorOf(fr->env[joined[k]], elts[k]));
+      b.create<YieldOp>(loc(), *outs);
+    }
+  }
+  SmallVector<Type> types;
+  for (size_t k = 0; k < joined.size(); ++k) {
+    Type j = joinTensorTypes(thenOut[k].getType(), elseOut[k].getType());
+    if (!j)
+      error("if on a tensor value: '" + joined[k] + "' has different element types in its branches");
+    types.push_back(j);
+  }
+  auto op = b.create<IfOp>(loc(), types, cond);
+  op.getThenRegion().push_back(thenB.release());
+  op.getElseRegion().push_back(elseB.release());
+  for (size_t k = 0; k < joined.size(); ++k)
+    merged[joined[k]] = Val::tensor(op->getResult(k));
   f.env = std::move(merged);
   return false;
+}
+
+/// `while` whose condition is a run-time tensor: a kiln.loop carrying every
+/// variable the body changes (tensors, and numbers that become tensors).
+bool Impl::tensorWhile(const Stmt &s, Value cond0, Frame &f) {
+  SourceLoc where = s.loc;
+  if (!rankedType(cond0).getElementType().isInteger(1))
+    cond0 = cast(cond0, b.getI1Type());
+  // Which variables does one iteration change? Run the body once in a
+  // scratch block on the values before the loop.
+  std::vector<std::string> carried;
+  std::vector<Val> inits;
+  {
+    ScratchBlock probe;
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(probe.block);
+    Frame p = f;
+    bool ret;
+    try {
+      ret = exec(s.body, p);
+    } catch (const RaiseError &e) {
+      cur = where;
+      error(std::string("while loop on a tensor value: its body raises (") + e.what() + ")");
+    }
+    cur = where;
+    if (ret)
+      error("'return' inside a while loop on a tensor value is not supported");
+    for (auto &[n, v] : p.env) {
+      auto it = f.env.find(n);
+      if (it == f.env.end() || sameValue(it->second, v))
+        continue; // new names are local to an iteration
+      const Val &before = it->second;
+      if ((isTensor(v) || v.isNumber()) && (isTensor(before) || before.isNumber())) {
+        carried.push_back(n);
+        inits.push_back(before);
+        continue;
+      }
+      error("while loop on a tensor value changes '" + n + "', a compile-time " + before.kindName() +
+            "; only tensors (and numbers, which become tensors) can change in it");
+    }
+  }
+  SmallVector<Value> initVals;
+  SmallVector<Type> types;
+  for (size_t k = 0; k < carried.size(); ++k) {
+    const Val &v = inits[k];
+    Value t = isTensor(v) ? tensor(v)
+                          : scalarConst(v.k == Val::K::Float ? (Type)b.getF32Type()
+                                                             : v.k == Val::K::Bool ? (Type)b.getI1Type()
+                                                                                   : (Type)b.getI64Type(),
+                                        v.num());
+    initVals.push_back(t);
+    types.push_back(t.getType());
+  }
+  for (int round = 0; round < 8; ++round) {
+    ScratchBlock body;
+    Location l = loc();
+    body.block->addArgument(scalarTensor(b.getI64Type()), l);
+    body.block->addArgument(scalarTensor(b.getI1Type()), l);
+    for (Type t : types)
+      body.block->addArgument(t, l);
+    Frame p = f;
+    for (size_t k = 0; k < carried.size(); ++k)
+      p.env[carried[k]] = Val::tensor(body.block->getArgument(2 + k));
+    SmallVector<Value> outs;
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToEnd(body.block);
+      try {
+        exec(s.body, p);
+      } catch (const RaiseError &e) {
+        cur = where;
+        error(std::string("while loop on a tensor value: its body raises (") + e.what() + ")");
+      }
+      Val c = eval(*s.value, p);
+      cur = where;
+      currentOp = "while loop condition";
+      Value cv;
+      if (isTensor(c))
+        cv = cast(tensor(c), b.getI1Type());
+      else if (c.isNumber() || c.k == Val::K::Bool)
+        cv = scalarConst(b.getI1Type(), truth(c) ? 1 : 0);
+      else
+        error("while loop condition is " + c.kindName() + " after an iteration");
+      outs.push_back(cv);
+      for (size_t k = 0; k < carried.size(); ++k) {
+        const Val &v = p.env[carried[k]];
+        if (!isTensor(v) && !v.isNumber())
+          error("while loop on a tensor value: '" + carried[k] + "' becomes " + v.kindName());
+        outs.push_back(asTensorOf(v, getElementTypeOrSelf(types[k])));
+      }
+    }
+    bool stable = true;
+    for (size_t k = 0; k < carried.size(); ++k) {
+      Type y = outs[1 + k].getType();
+      if (y == types[k])
+        continue;
+      Type j = joinTensorTypes(types[k], y);
+      if (!j)
+        error("while loop on a tensor value: '" + carried[k] + "' changes its element type");
+      if (j != types[k]) {
+        types[k] = j;
+        stable = false;
+      }
+    }
+    if (!stable)
+      continue;
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToEnd(body.block);
+      b.create<YieldOp>(l, outs);
+    }
+    auto op = b.create<LoopOp>(l, TypeRange(types), Value(), cond0, ValueRange(initVals));
+    op.getBody().push_back(body.release());
+    for (size_t k = 0; k < carried.size(); ++k)
+      f.env[carried[k]] = Val::tensor(op->getResult(k));
+    return false;
+  }
+  error("while loop on a tensor value: the types of its loop-carried values do not settle");
 }
 
 // --- calls --------------------------------------------------------------------

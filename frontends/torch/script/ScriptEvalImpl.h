@@ -82,6 +82,9 @@ struct Evaluator::Impl {
   void assign(Frame &f, const Expr &target, const Val &v);
   bool exec(const Block &block, Frame &f);
   bool tensorIf(const Stmt &s, mlir::Value cond, Frame &f);
+  bool tensorWhile(const Stmt &s, mlir::Value cond, Frame &f);
+  mlir::Type joinedElementType(const Val &x, const Val &y);
+  mlir::Value asTensorOf(const Val &v, mlir::Type elt);
   Val eval(const Expr &e, Frame &f);
   Val call(const Expr &e, Frame &f);
   Val subscript(const Val &base, const Val &idx, const SourceLoc &at);

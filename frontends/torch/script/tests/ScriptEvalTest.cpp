@@ -118,7 +118,7 @@ TEST(ScriptEval, LinearWithCompileTimeControlFlow) {
   m->erase();
 }
 
-TEST(ScriptEval, IfOnTensorSelectsBranchValues) {
+TEST(ScriptEval, IfOnTensorBecomesKilnIf) {
   Fixture f;
   std::string code = std::string(kHeader) + R"(  def forward(self: __torch__.M,
     x: Tensor) -> Tensor:
@@ -133,10 +133,40 @@ TEST(ScriptEval, IfOnTensorSelectsBranchValues) {
   auto m = f.build(code);
   ASSERT_TRUE(m) << f.error;
   auto ops = countOps(m);
-  EXPECT_EQ(ops["kiln.where"], 1);
+  EXPECT_EQ(ops["kiln.where"], 0);
+  EXPECT_EQ(ops["kiln.if"], 1);
+  EXPECT_EQ(ops["kiln.yield"], 2);
   EXPECT_EQ(ops["kiln.neg"], 1);
   EXPECT_EQ(ops["kiln.relu"], 1);
   EXPECT_EQ(ops["kiln.greater"], 1);
+  m->erase();
+}
+
+TEST(ScriptEval, WhileOnTensorBecomesKilnLoop) {
+  Fixture f;
+  std::string code = std::string(kHeader) + R"(  def forward(self: __torch__.M,
+    x: Tensor) -> Tensor:
+    n = 0
+    c = bool(torch.lt(torch.sum(x), 100))
+    y = x
+    while c:
+      y1 = torch.mul(y, 2)
+      n0 = torch.add(n, 1)
+      c, y, n = bool(torch.lt(torch.sum(y1), 100)), y1, n0
+    return torch.add(y, n)
+)";
+  auto m = f.build(code);
+  ASSERT_TRUE(m) << f.error;
+  auto ops = countOps(m);
+  EXPECT_EQ(ops["kiln.loop"], 1);
+  EXPECT_EQ(ops["kiln.mul"], 1);
+  m->walk([&](mlir::Operation *op) {
+    if (op->getName().getStringRef() == "kiln.loop") {
+      // inits: c, n, y (the variables the body changes, by name)
+      EXPECT_EQ(op->getNumResults(), 3u);
+      EXPECT_EQ(op->getRegion(0).front().getNumArguments(), 5u);
+    }
+  });
   m->erase();
 }
 
@@ -153,13 +183,26 @@ TEST(ScriptEval, ErrorsNameOpFileAndLine) {
   Fixture g;
   code = std::string(kHeader) + R"(  def forward(self: __torch__.M,
     x: Tensor) -> Tensor:
-    c = bool(torch.gt(torch.sum(x), 0))
-    while c:
-      c = bool(torch.gt(torch.sum(x), 1))
-    return x
+    if bool(torch.gt(torch.sum(x), 0)):
+      k = 1
+    else:
+      k = 2
+    return torch.mul(x, k)
 )";
   EXPECT_FALSE(g.build(code));
-  EXPECT_EQ(g.error, "code/__torch__.py:12: while loop on a tensor value is not supported (kiln has no loop op yet)");
+  EXPECT_EQ(g.error, "code/__torch__.py:11: if on a tensor value gives 'k' different compile-time values (int / "
+                     "int) in its branches; only tensors (and numbers joined with them) can differ between the "
+                     "branches");
+
+  Fixture g2;
+  code = std::string(kHeader) + R"(  def forward(self: __torch__.M,
+    x: Tensor) -> Tensor:
+    if bool(torch.gt(torch.sum(x), 0)):
+      w = torch.neg(x)
+    return w
+)";
+  EXPECT_FALSE(g2.build(code));
+  EXPECT_EQ(g2.error, "code/__torch__.py:13: name 'w' is not defined");
 
   Fixture h;
   code = std::string(kHeader) + R"(  def forward(self: __torch__.M,

@@ -132,6 +132,42 @@ save("control_scripted", ctl, [("forward", {"x": xc})])
 save("control_scripted_neg", ctl, [("forward", {"x": -xc})])
 
 
+# --- tensor control flow as kiln.if / kiln.loop --------------------------------
+class ShapeIf(nn.Module):
+    """if on a tensor value whose branches give different shapes."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = x + 1
+        if x.sum() > 0:
+            z = torch.cat([x, x], 0)
+            y = y * 2
+        else:
+            z = x[:1] - 3
+        return z.sum(0) + y.mean()
+
+
+sif = torch.jit.script(ShapeIf().eval())
+xs = torch.randn(3, 4).abs()
+save("tensor_if_shapes", sif, [("forward", {"x": xs})])
+save("tensor_if_shapes_neg", sif, [("forward", {"x": -xs})])
+
+
+class TensorWhile(nn.Module):
+    """while on a tensor value: the trip count depends on the input."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n = 0
+        while bool(x.sum() < 100):
+            x = x * 2
+            n += 1
+        return x + n
+
+
+twl = torch.jit.script(TensorWhile().eval())
+save("tensor_while", twl, [("forward", {"x": torch.rand(2, 3) + 0.1})])
+save("tensor_while_none", twl, [("forward", {"x": torch.full((2, 3), 50.0)})])
+
+
 # --- several exported methods -------------------------------------------------
 class Multi(nn.Module):
     def __init__(self):
