@@ -57,7 +57,15 @@ int64_t Attrs::getInt(const std::string &name, int64_t def) const {
   const Attr *a = find(name);
   if (!a) return def;
   if (a->kind == Attr::Int) return a->i;
-  if (a->kind == Attr::Float) return (int64_t)a->f;
+  if (a->kind == Attr::Float) {
+    // A float where an integer is expected (a hostile artifact can say so):
+    // saturate instead of converting out of range; the op's checks then
+    // refuse the value. NaN reads as the default.
+    if (!(a->f == a->f)) return def;
+    if (a->f >= 9.2e18) return INT64_MAX;
+    if (a->f <= -9.2e18) return INT64_MIN;
+    return (int64_t)a->f;
+  }
   return def;
 }
 double Attrs::getFloat(const std::string &name, double def) const {
