@@ -204,16 +204,6 @@ LogicalResult checkVector(const Diag &d, Value v, StringRef what) {
 
 } // namespace
 
-#define KILN_INFER(OP)                                                                             \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,                \
-                                     ValueRange operands, DictionaryAttr attributes,               \
-                                     OpaqueProperties properties, RegionRange regions,             \
-                                     SmallVectorImpl<Type> &results)
-#define KILN_ADAPTOR(OP)                                                                           \
-  OP::Adaptor a(operands, attributes, properties, regions);                                        \
-  Diag d{loc, OP::getOperationName()};                                                             \
-  (void)d;                                                                                         \
-  (void)ctx
 
 //===----------------------------------------------------------------------===//
 // Constants and shape computations

@@ -66,4 +66,17 @@ std::vector<int64_t> broadcastOffsets(llvm::ArrayRef<int64_t> inShape,
 
 } // namespace kiln
 
+/// The signature of an op's inferReturnTypes, and the adaptor `a` and the
+/// Diag `d` its body uses (kiln ops implement InferTypeOpInterface).
+#define KILN_INFER(OP)                                                                             \
+  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,                \
+                                     ValueRange operands, DictionaryAttr attributes,               \
+                                     OpaqueProperties properties, RegionRange regions,             \
+                                     SmallVectorImpl<Type> &results)
+#define KILN_ADAPTOR(OP)                                                                           \
+  OP::Adaptor a(operands, attributes, properties, regions);                                        \
+  Diag d{loc, OP::getOperationName()};                                                             \
+  (void)d;                                                                                         \
+  (void)ctx
+
 #endif // KILN_IR_SHAPEUTILS_H

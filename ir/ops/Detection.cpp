@@ -16,15 +16,6 @@ bool knownDiffer(int64_t a, int64_t b) { return !isDyn(a) && !isDyn(b) && a != b
 
 } // namespace
 
-#define KILN_INFER(OP)                                                                             \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,                \
-                                     ValueRange operands, DictionaryAttr attributes,               \
-                                     OpaqueProperties properties, RegionRange regions,             \
-                                     SmallVectorImpl<Type> &results)
-#define KILN_ADAPTOR(OP)                                                                           \
-  OP::Adaptor a(operands, attributes, properties, regions);                                        \
-  Diag d{loc, OP::getOperationName()};                                                             \
-  (void)ctx
 
 KILN_INFER(RoiAlignOp) {
   KILN_ADAPTOR(RoiAlignOp);

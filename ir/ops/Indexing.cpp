@@ -60,16 +60,6 @@ LogicalResult checkConstTuples(const Diag &d, Value indices, RankedTensorType da
 
 } // namespace
 
-#define KILN_INFER(OP)                                                                             \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,                \
-                                     ValueRange operands, DictionaryAttr attributes,               \
-                                     OpaqueProperties properties, RegionRange regions,             \
-                                     SmallVectorImpl<Type> &results)
-#define KILN_ADAPTOR(OP)                                                                           \
-  OP::Adaptor a(operands, attributes, properties, regions);                                        \
-  Diag d{loc, OP::getOperationName()};                                                             \
-  (void)d;                                                                                         \
-  (void)ctx
 
 KILN_INFER(ScatterNDOp) {
   KILN_ADAPTOR(ScatterNDOp);

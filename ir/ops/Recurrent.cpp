@@ -78,11 +78,6 @@ LogicalResult inferRecurrent(const Diag &d, Adaptor &a, int64_t gates, int numSt
 
 } // namespace
 
-#define KILN_INFER(OP)                                                                             \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,                \
-                                     ValueRange operands, DictionaryAttr attributes,               \
-                                     OpaqueProperties properties, RegionRange regions,             \
-                                     SmallVectorImpl<Type> &results)
 
 KILN_INFER(RNNOp) {
   (void)ctx;

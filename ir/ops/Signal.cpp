@@ -41,15 +41,6 @@ LogicalResult checkScalar(const Diag &d, Value v, StringRef what, bool optional)
 
 } // namespace
 
-#define KILN_INFER(OP)                                                                             \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,                \
-                                     ValueRange operands, DictionaryAttr attributes,               \
-                                     OpaqueProperties properties, RegionRange regions,             \
-                                     SmallVectorImpl<Type> &results)
-#define KILN_ADAPTOR(OP)                                                                           \
-  OP::Adaptor a(operands, attributes, properties, regions);                                        \
-  Diag d{loc, OP::getOperationName()};                                                             \
-  (void)ctx
 
 KILN_INFER(DFTOp) {
   KILN_ADAPTOR(DFTOp);
