@@ -1,9 +1,10 @@
 //===- LoadTime.cpp - how fast a large .kiln artifact loads ---------------===//
 //
-//   kiln-bench-load [--megabytes N] [--runs N] [--keep FILE]
+//   kiln-bench-load [--megabytes N] [--runs N] [--keep FILE] [--shard-size SIZE]
 //
 // Writes an artifact with N MB of weights (a chain of `add` nodes over
-// 64 large f32 weights), then measures, over several runs each in a fresh
+// 64 large f32 weights; with --shard-size, e.g. 100M, in shard files of at
+// most SIZE bytes next to it, format 1.2), then measures, over several runs each in a fresh
 // process state as far as possible (page cache warm, as on a server that
 // restarts):
 //   - Runtime::load (open, verify header/tables/graph, compile partitions),
@@ -39,6 +40,7 @@ static double median(std::vector<double> v) {
 
 int main(int argc, char **argv) {
   int megabytes = 500, runs = 9;
+  uint64_t shardSize = 0;
   std::string keep, pluginDir = KILN_REFERENCE_PLUGIN_DIR;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -48,6 +50,16 @@ int main(int argc, char **argv) {
       runs = std::atoi(argv[++i]);
     else if (a == "--keep" && i + 1 < argc)
       keep = argv[++i];
+    else if (a == "--shard-size" && i + 1 < argc) {
+      char *end = nullptr;
+      shardSize = std::strtoull(argv[++i], &end, 10);
+      std::string unit = end ? end : "";
+      shardSize <<= unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : 0;
+      if (shardSize == 0 || !(unit.empty() || unit == "K" || unit == "M" || unit == "G")) {
+        std::fprintf(stderr, "--shard-size expects e.g. 100M, 64K, 4096\n");
+        return 2;
+      }
+    }
   }
   using namespace kiln::artifact;
   const int kWeights = 64;
@@ -86,7 +98,9 @@ int main(int argc, char **argv) {
   std::string path = keep.empty() ? "/tmp/kiln-bench-load.kiln" : keep;
   std::string error;
   auto t0 = Clock::now();
-  if (!writeArtifact(path, meta, g, error)) {
+  WriteOptions wo;
+  wo.shardSize = shardSize;
+  if (!writeArtifact(path, meta, g, wo, error)) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 1;
   }
@@ -96,6 +110,7 @@ int main(int argc, char **argv) {
   ro.pluginPaths = {pluginDir};
   std::vector<double> loadMs, verifyMs, rss;
   uint64_t fileSize = 0;
+  std::vector<std::string> shardPaths;
   for (int r = 0; r < runs; ++r) {
     for (bool verify : {false, true}) {
       kiln::Runtime rt(ro);
@@ -110,6 +125,11 @@ int main(int argc, char **argv) {
         return 1;
       }
       fileSize = model->artifact().fileSize();
+      shardPaths.clear();
+      for (const auto &sh : model->artifact().shards()) {
+        fileSize += sh.size;
+        shardPaths.push_back(sh.path);
+      }
       if (verify)
         verifyMs.push_back(ms);
       else {
@@ -118,14 +138,21 @@ int main(int argc, char **argv) {
       }
     }
   }
-  std::printf("artifact: %.1f MB, %d weights (written in %.0f ms)\n", double(fileSize) / 1e6,
+  std::printf("artifact: %.1f MB, %d weights (written in %.0f ms)", double(fileSize) / 1e6,
               kWeights, writeMs);
+  if (!shardPaths.empty())
+    std::printf(", in %zu shard files of at most %.1f MiB", shardPaths.size(),
+                double(shardSize) / (1 << 20));
+  std::printf("\n");
   std::printf("load (verify header, tables, graph; compile on 'reference'): median %.2f ms over %d runs\n",
               median(loadMs), runs);
   std::printf("resident memory added by a load, before any run: median %.1f MiB (file %.1f MiB)\n",
               median(rss), double(fileSize) / (1 << 20));
   std::printf("load + verify every weight checksum: median %.1f ms\n", median(verifyMs));
-  if (keep.empty())
+  if (keep.empty()) {
     ::unlink(path.c_str());
+    for (const std::string &p : shardPaths)
+      ::unlink(p.c_str());
+  }
   return 0;
 }

@@ -454,7 +454,9 @@ bool exportArtifact(ModuleOp module, const std::string &path, const ExportOption
 #elif defined(__aarch64__)
   meta.isa = "aarch64";
 #endif
-  return artifact::writeArtifact(path, meta, g, error);
+  artifact::WriteOptions wo;
+  wo.shardSize = options.shardSize;
+  return artifact::writeArtifact(path, meta, g, wo, error);
 }
 
 } // namespace kiln

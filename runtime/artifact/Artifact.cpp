@@ -96,6 +96,8 @@ std::string encodeGraph(const Graph &g) {
       ww.u64(1, v.weightOffset);
       ww.u64(2, v.weightSize);
       ww.u64(3, v.weightCrc);
+      if (v.weightShard) // 1.2: in a shard file
+        ww.u64(4, v.weightShard);
       vw.bytes(5, ww.out);
     }
     w.bytes(1, vw.out);
@@ -152,17 +154,69 @@ void allValues(Graph &g, std::vector<Value *> &out) {
 
 } // namespace
 
+std::string shardFileName(const std::string &artifactName, uint32_t index, uint32_t count) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, ".w%05u-of-%05u", index, count);
+  return artifactName + buf;
+}
+
+namespace {
+
+/// The 64-byte header of shard `index` of `count` (see docs/artifact-format.md).
+std::string shardHeader(uint32_t index, uint32_t count, uint64_t fileSize, const std::string &id) {
+  std::string h(kShardHeaderSize, '\0');
+  std::memcpy(&h[0], kShardMagic, 8);
+  put32(h, 8, kFormatMajor);
+  put32(h, 12, 2);
+  put32(h, 16, index);
+  put32(h, 20, count);
+  put64(h, 24, fileSize);
+  std::memcpy(&h[32], id.data(), kArtifactIdSize);
+  put32(h, 60, crc32c(h.data(), 60));
+  return h;
+}
+
+std::string hexToBytes(const std::string &hex, size_t n) {
+  std::string out(n, '\0');
+  for (size_t i = 0; i < n && 2 * i + 1 < hex.size(); ++i)
+    out[i] = char(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  return out;
+}
+
+std::string bytesToHex(const std::string &b) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : b) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
+
+} // namespace
+
 bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &graphIn,
                    std::string &error) {
+  return writeArtifact(path, meta, graphIn, WriteOptions(), error);
+}
+
+bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &graphIn,
+                   const WriteOptions &options, std::string &error) {
   Graph graph = graphIn;
-  // Lay out the weights of every graph (bodies included) in one section:
-  // each 64-byte aligned; values that share their bytes (a constant a body
-  // captures) share the blob.
+  // Lay out the weights of every graph (bodies included) in one section, or
+  // (sharded) in shard files: each 64-byte aligned; values that share their
+  // bytes (a constant a body captures) share the blob.
   std::vector<Value *> values;
   allValues(graph, values);
   std::vector<const Value *> blobs; // in file order
   std::map<std::pair<const void *, uint64_t>, const Value *> placed;
   uint64_t weightsSize = 0;
+  bool sharded = false;
+  for (Value *v : values)
+    sharded |= options.shardSize > 0 && v->isWeight;
+  // Sharded: shardUsed[k - 1] = bytes of weights in shard k.
+  std::vector<uint64_t> shardUsed;
+  std::vector<std::vector<const Value *>> shardBlobs;
   for (Value *v : values) {
     if (!v->isWeight)
       continue;
@@ -171,21 +225,51 @@ bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &g
     if (it != placed.end()) {
       v->weightOffset = it->second->weightOffset;
       v->weightCrc = it->second->weightCrc;
+      v->weightShard = it->second->weightShard;
       continue;
     }
-    weightsSize = alignUp(weightsSize, kWeightAlignment);
-    v->weightOffset = weightsSize;
     v->weightCrc = crc32c(v->writeData, v->weightSize);
-    weightsSize += v->weightSize;
-    blobs.push_back(v);
+    if (sharded) {
+      // A new shard when this weight would take the current one past the
+      // shard size; a weight is never split, and one larger than the shard
+      // size gets a shard of its own.
+      uint64_t at = shardUsed.empty() ? 0 : alignUp(shardUsed.back(), kWeightAlignment);
+      if (shardUsed.empty() ||
+          (!shardBlobs.back().empty() &&
+           kShardHeaderSize + at + v->weightSize > options.shardSize)) {
+        shardUsed.push_back(0);
+        shardBlobs.emplace_back();
+        at = 0;
+      }
+      v->weightShard = uint32_t(shardUsed.size());
+      v->weightOffset = at;
+      shardUsed.back() = at + v->weightSize;
+      shardBlobs.back().push_back(v);
+    } else {
+      weightsSize = alignUp(weightsSize, kWeightAlignment);
+      v->weightOffset = weightsSize;
+      weightsSize += v->weightSize;
+      blobs.push_back(v);
+    }
     if (v->writeData)
       placed[key] = v;
   }
+  if (shardUsed.size() > kMaxShards) {
+    error = "cannot write " + path + ": " + std::to_string(shardUsed.size()) +
+            " shard files needed, at most " + std::to_string(kMaxShards) +
+            " are allowed (use a larger shard size)";
+    return false;
+  }
   Metadata metaOut = meta;
-  if (!graph.subgraphs.empty() &&
-      std::find(metaOut.required.begin(), metaOut.required.end(), kFeatureControlFlow) ==
-          metaOut.required.end())
-    metaOut.required.push_back(kFeatureControlFlow);
+  auto require = [&](const char *feature) {
+    if (std::find(metaOut.required.begin(), metaOut.required.end(), feature) ==
+        metaOut.required.end())
+      metaOut.required.push_back(feature);
+  };
+  if (!graph.subgraphs.empty())
+    require(kFeatureControlFlow);
+  if (sharded)
+    require(kFeatureShardedWeights);
   // Compiled partitions: each blob 64-byte aligned in the
   // plugin-data section, which the plugin reads in place at load.
   std::vector<const Partition *> compiledBlobs;
@@ -201,6 +285,57 @@ bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &g
   std::string metaBytes = encodeMetadata(metaOut);
   std::string graphBytes = encodeGraph(graph);
 
+  // Sharded: write the shard files first, then the table that names them.
+  std::string shardTable;
+  if (sharded) {
+    std::string dir, name = path;
+    size_t slash = path.rfind('/');
+    if (slash != std::string::npos) {
+      dir = path.substr(0, slash + 1);
+      name = path.substr(slash + 1);
+    }
+    // The artifact id: the first 16 bytes of the SHA-256 of the metadata and
+    // graph sections, which hold every weight's shard, offset and CRC.
+    std::string id = hexToBytes(sha256Hex((metaBytes + graphBytes).data(),
+                                          metaBytes.size() + graphBytes.size()),
+                                kArtifactIdSize);
+    wire::Writer tw;
+    tw.bytes(1, id);
+    uint32_t count = uint32_t(shardUsed.size());
+    for (uint32_t k = 1; k <= count; ++k) {
+      std::string file = shardFileName(name, k, count);
+      uint64_t size = kShardHeaderSize + shardUsed[k - 1];
+      std::string header = shardHeader(k, count, size, id);
+      FILE *f = std::fopen((dir + file).c_str(), "wb");
+      if (!f) {
+        error = "cannot write " + dir + file + ": " + std::strerror(errno);
+        return false;
+      }
+      bool ok = std::fwrite(header.data(), 1, header.size(), f) == header.size();
+      uint64_t pos = 0;
+      for (const Value *v : shardBlobs[k - 1]) {
+        if (!ok)
+          break;
+        std::string zeros(size_t(v->weightOffset - pos), '\0');
+        ok = std::fwrite(zeros.data(), 1, zeros.size(), f) == zeros.size() &&
+             (v->weightSize == 0 || std::fwrite(v->writeData, 1, v->weightSize, f) == v->weightSize);
+        pos = v->weightOffset + v->weightSize;
+      }
+      if (std::fclose(f) != 0)
+        ok = false;
+      if (!ok) {
+        error = "cannot write " + dir + file + ": " + std::strerror(errno);
+        return false;
+      }
+      wire::Writer sw;
+      sw.bytes(1, file);
+      sw.u64(2, size);
+      sw.u64(3, crc32c(header.data(), 60)); // = the CRC the header ends with
+      tw.bytes(2, sw.out);
+    }
+    shardTable = tw.out;
+  }
+
   struct Entry {
     SectionKind kind;
     uint64_t offset, size;
@@ -214,11 +349,16 @@ bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &g
   entries.push_back({SectionKind::Graph, offset, graphBytes.size(),
                      crc32c(graphBytes.data(), graphBytes.size())});
   offset += graphBytes.size();
+  uint64_t shardTableOffset = offset;
+  offset += shardTable.size();
   uint64_t weightsOffset = alignUp(offset, kWeightAlignment);
   entries.push_back({SectionKind::Weights, weightsOffset, weightsSize, 0});
   uint64_t pluginOffset = alignUp(weightsOffset + weightsSize, kWeightAlignment);
   if (pluginSize)
     entries.push_back({SectionKind::PluginData, pluginOffset, pluginSize, 0});
+  if (sharded)
+    entries.push_back({SectionKind::Shards, shardTableOffset, shardTable.size(),
+                       crc32c(shardTable.data(), shardTable.size())});
   uint64_t tableOffset = alignUp(pluginSize ? pluginOffset + pluginSize : weightsOffset + weightsSize, 8);
   uint64_t fileSize = tableOffset + entries.size() * kSectionEntrySize;
 
@@ -234,9 +374,9 @@ bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &g
   std::string header(kHeaderSize, '\0');
   std::memcpy(&header[0], kMagic, 8);
   put32(header, 8, kFormatMajor);
-  // The lowest minor version that holds the graph: without body graphs the
-  // file is 1.0, which every 1.x reader runs.
-  put32(header, 12, graph.subgraphs.empty() ? 0u : kFormatMinor);
+  // The lowest minor version that holds the artifact: without body graphs
+  // or shards the file is 1.0, which every 1.x reader runs.
+  put32(header, 12, sharded ? 2u : graph.subgraphs.empty() ? 0u : 1u);
   put64(header, 16, 0);
   put64(header, 24, fileSize);
   put64(header, 32, tableOffset);
@@ -256,7 +396,8 @@ bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &g
     return write(zeros.data(), zeros.size());
   };
   bool ok = write(header.data(), header.size()) && write(metaBytes.data(), metaBytes.size()) &&
-            write(graphBytes.data(), graphBytes.size()) && pad(weightsOffset);
+            write(graphBytes.data(), graphBytes.size()) &&
+            write(shardTable.data(), shardTable.size()) && pad(weightsOffset);
   for (const Value *v : blobs) {
     if (!ok)
       break;
@@ -354,6 +495,8 @@ bool decodeGraph(std::string_view bytes, Graph &g, std::string &error, int depth
               if (wr.field == 1) v.weightOffset = wr.value;
               else if (wr.field == 2) v.weightSize = wr.value;
               else if (wr.field == 3) v.weightCrc = uint32_t(wr.value);
+              else if (wr.field == 4)
+                v.weightShard = wr.value > kMaxShards ? kMaxShards + 1 : uint32_t(wr.value);
             }
             if (!wr.error.empty())
               vr.fail("weight reference: " + wr.error);
@@ -440,10 +583,17 @@ bool decodeGraph(std::string_view bytes, Graph &g, std::string &error, int depth
   return true;
 }
 
-/// Structural checks: indices in range, weights inside the section, each
-/// value defined once, every node input defined before the node (which also
-/// rules out cycles).
-bool validateGraph(const Graph &g, uint64_t weightsSize, std::string &error,
+/// Where weights may lie: [0] the weights section, [k] shard k's weights
+/// (1.2), with the shard's file name for messages.
+struct WeightAreas {
+  std::vector<uint64_t> sizes;
+  std::vector<std::string> names;
+};
+
+/// Structural checks: indices in range, weights inside their section or
+/// shard, each value defined once, every node input defined before the node
+/// (which also rules out cycles).
+bool validateGraph(const Graph &g, const WeightAreas &areas, std::string &error,
                    const std::string &scope = "graph") {
   int32_t nv = int32_t(g.values.size());
   auto bad = [&](const std::string &msg) {
@@ -477,8 +627,19 @@ bool validateGraph(const Graph &g, uint64_t weightsSize, std::string &error,
                    " bytes but its shape needs " + std::to_string(n * dtypeSize(v.dtype)));
       if (v.weightOffset % kWeightAlignment != 0)
         return bad("weight '" + v.name + "' is not 64-byte aligned");
-      if (v.weightOffset > weightsSize || v.weightSize > weightsSize - v.weightOffset)
-        return bad("weight '" + v.name + "' lies past the end of the weights section");
+      if (v.weightShard >= areas.sizes.size())
+        return bad("weight '" + v.name + "' names shard " + std::to_string(v.weightShard) +
+                   " but the artifact has " + std::to_string(areas.sizes.size() - 1) +
+                   " shard file(s)");
+      uint64_t weightsSize = areas.sizes[v.weightShard];
+      if (v.weightOffset > weightsSize || v.weightSize > weightsSize - v.weightOffset) {
+        if (v.weightShard == 0)
+          return bad("weight '" + v.name + "' lies past the end of the weights section");
+        return bad("weight '" + v.name + "' (" + std::to_string(v.weightSize) + " bytes at " +
+                   std::to_string(v.weightOffset) + ") lies past the end of shard " +
+                   std::to_string(v.weightShard) + " '" + areas.names[v.weightShard] + "' (" +
+                   std::to_string(weightsSize) + " bytes of weights)");
+      }
       defined[i] = 1;
     }
   }
@@ -562,8 +723,83 @@ bool validateGraph(const Graph &g, uint64_t weightsSize, std::string &error,
                      " which does not exist");
   }
   for (size_t b = 0; b < g.subgraphs.size(); ++b)
-    if (!validateGraph(g.subgraphs[b], weightsSize, error, scope + " body " + std::to_string(b)))
+    if (!validateGraph(g.subgraphs[b], areas, error, scope + " body " + std::to_string(b)))
       return false;
+  return true;
+}
+
+struct ShardEntry {
+  std::string file;
+  uint64_t size = 0;
+  uint32_t headerCrc = 0;
+};
+
+/// A shard's file name must be a plain name in the artifact's directory.
+std::string badShardName(const std::string &name) {
+  if (name.empty())
+    return "is empty";
+  if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos)
+    return "contains a path separator";
+  if (name.find("..") != std::string::npos || name == ".")
+    return "contains '..' or is '.'";
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f)
+      return "contains a control character";
+  return "";
+}
+
+bool decodeShardTable(std::string_view bytes, std::string &id, std::vector<ShardEntry> &shards,
+                      std::string &error) {
+  wire::Reader r(bytes);
+  while (r.next()) {
+    if (r.field == 1 && r.is(wire::Bytes))
+      id = r.data;
+    else if (r.field == 2 && r.is(wire::Bytes)) {
+      if (shards.size() >= kMaxShards) {
+        r.fail("more than " + std::to_string(kMaxShards) + " shards");
+        break;
+      }
+      ShardEntry e;
+      wire::Reader sr(r.data);
+      while (sr.next()) {
+        if (sr.field == 1 && sr.is(wire::Bytes))
+          e.file = sr.data;
+        else if (sr.field == 2 && sr.is(wire::Varint))
+          e.size = sr.value;
+        else if (sr.field == 3 && sr.is(wire::Varint))
+          e.headerCrc = uint32_t(sr.value);
+      }
+      if (!sr.error.empty())
+        r.fail("shard " + std::to_string(shards.size() + 1) + ": " + sr.error);
+      shards.push_back(std::move(e));
+    }
+  }
+  if (!r.error.empty()) {
+    error = "shard table: " + r.error;
+    return false;
+  }
+  if (id.size() != kArtifactIdSize) {
+    error = "shard table: the artifact id has " + std::to_string(id.size()) + " bytes, expected " +
+            std::to_string(kArtifactIdSize);
+    return false;
+  }
+  if (shards.empty()) {
+    error = "shard table: no shards listed";
+    return false;
+  }
+  for (size_t k = 0; k < shards.size(); ++k) {
+    std::string why = badShardName(shards[k].file);
+    if (!why.empty()) {
+      error = "shard table: shard " + std::to_string(k + 1) + "'s file name '" + shards[k].file +
+              "' " + why + " (a shard is a plain file name in the artifact's directory)";
+      return false;
+    }
+    if (shards[k].size < kShardHeaderSize) {
+      error = "shard table: shard " + std::to_string(k + 1) + " ('" + shards[k].file + "') is " +
+              std::to_string(shards[k].size) + " bytes, less than its header";
+      return false;
+    }
+  }
   return true;
 }
 
@@ -587,15 +823,25 @@ const void *Artifact::weightData(int32_t value) const {
 }
 
 const void *Artifact::weightData(const Value &v) const {
-  return v.isWeight ? weights_ + v.weightOffset : nullptr;
+  if (!v.isWeight)
+    return nullptr;
+  if (v.weightShard) // validated at open: in range
+    return shardData_[v.weightShard - 1] + v.weightOffset;
+  return weights_ + v.weightOffset;
 }
+
+std::string Artifact::artifactId() const { return bytesToHex(artifactId_); }
 
 bool Artifact::verifyWeights(std::string &error) const {
   std::vector<const Value *> weights;
   allWeights(graph_, weights);
   for (const Value *v : weights) {
-    if (crc32c(weights_ + v->weightOffset, v->weightSize) != v->weightCrc) {
+    if (crc32c(weightData(*v), v->weightSize) != v->weightCrc) {
       error = path() + ": weight '" + v->name + "' fails its checksum (corrupt file)";
+      if (v->weightShard)
+        error = shards_[v->weightShard - 1].path + ": weight '" + v->name + "' (in shard " +
+                std::to_string(v->weightShard) + " of " + std::to_string(shards_.size()) +
+                " of " + path() + ") fails its checksum (corrupt shard file)";
       return false;
     }
   }
@@ -610,7 +856,11 @@ std::unique_ptr<Artifact> Artifact::open(const std::string &path, std::string &e
     error = err;
     return nullptr;
   }
-  return open(std::move(file), error, options);
+  // Shard files lie next to the artifact.
+  Options o = options;
+  size_t slash = path.rfind('/');
+  o.shardDirectory = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  return open(std::move(file), error, o);
 }
 
 std::unique_ptr<Artifact> Artifact::open(std::unique_ptr<MappedFile> file, std::string &error,
@@ -648,8 +898,8 @@ std::unique_ptr<Artifact> Artifact::open(std::unique_ptr<MappedFile> file, std::
   std::unique_ptr<Artifact> a(new Artifact());
   a->major_ = major;
   a->minor_ = minor;
-  std::string_view metaBytes, graphBytes;
-  bool haveMeta = false, haveGraph = false, haveWeights = false;
+  std::string_view metaBytes, graphBytes, shardBytes;
+  bool haveMeta = false, haveGraph = false, haveWeights = false, haveShards = false;
   for (uint32_t i = 0; i < count; ++i) {
     const uint8_t *e = p + tableOffset + i * kSectionEntrySize;
     uint32_t kind = get32(e);
@@ -680,6 +930,12 @@ std::unique_ptr<Artifact> Artifact::open(std::unique_ptr<MappedFile> file, std::
       a->pluginData_ = p + off;
       a->pluginDataSize_ = len;
       break;
+    case SectionKind::Shards:
+      if (crc32c(bytes.data(), bytes.size()) != crc)
+        return fail("shard table section checksum mismatch (corrupt file)");
+      shardBytes = bytes;
+      haveShards = true;
+      break;
     default:
       break; // sections of newer minor versions are ignored
     }
@@ -691,12 +947,30 @@ std::unique_ptr<Artifact> Artifact::open(std::unique_ptr<MappedFile> file, std::
   // Features this reader does not know (a newer writer's): refuse by name
   // rather than misread the graph.
   for (const std::string &f : a->meta_.required)
-    if (f != kFeatureControlFlow)
+    if (f != kFeatureControlFlow && f != kFeatureShardedWeights)
       return fail("the artifact (format " + std::to_string(major) + "." + std::to_string(minor) +
                   ") requires feature '" + f + "', which this runtime (format " +
                   std::to_string(kFormatMajor) + "." + std::to_string(kFormatMinor) +
                   ") does not support");
-  if (!decodeGraph(graphBytes, a->graph_, err) || !validateGraph(a->graph_, a->weightsSize_, err))
+  // 1.2: the table of weight shard files.
+  bool sharded = std::find(a->meta_.required.begin(), a->meta_.required.end(),
+                           kFeatureShardedWeights) != a->meta_.required.end();
+  if (sharded != haveShards)
+    return fail(sharded ? "the metadata requires feature 'sharded-weights' but there is no shard "
+                          "table section"
+                        : "there is a shard table section but the metadata does not require "
+                          "feature 'sharded-weights'");
+  std::vector<ShardEntry> shardTable;
+  if (haveShards && !decodeShardTable(shardBytes, a->artifactId_, shardTable, err))
+    return fail(err);
+  WeightAreas areas;
+  areas.sizes.push_back(a->weightsSize_);
+  areas.names.push_back("");
+  for (const ShardEntry &e : shardTable) {
+    areas.sizes.push_back(e.size - kShardHeaderSize);
+    areas.names.push_back(e.file);
+  }
+  if (!decodeGraph(graphBytes, a->graph_, err) || !validateGraph(a->graph_, areas, err))
     return fail(err);
   if (!a->graph_.subgraphs.empty() &&
       std::find(a->meta_.required.begin(), a->meta_.required.end(), kFeatureControlFlow) ==
@@ -717,6 +991,72 @@ std::unique_ptr<Artifact> Artifact::open(std::unique_ptr<MappedFile> file, std::
       part.compiledData = part.compiled.data();
       part.compiledSize = part.compiled.size();
     }
+  }
+  // Map every shard and check that it is the one the table names: same
+  // artifact, index, count, size and header.
+  uint32_t shardCount = uint32_t(shardTable.size());
+  if (shardCount && options.shardDirectory.empty())
+    return fail("the weights are in " + std::to_string(shardCount) + " shard file(s) ('" +
+                shardTable[0].file + (shardCount > 1 ? "', ..." : "'") +
+                ") but the artifact was opened from memory, where they cannot be found (open "
+                "it from its file, or give Options::shardDirectory)");
+  for (uint32_t k = 1; k <= shardCount; ++k) {
+    const ShardEntry &e = shardTable[k - 1];
+    ShardInfo info;
+    info.file = e.file;
+    info.path = options.shardDirectory + (options.shardDirectory.back() == '/' ? "" : "/") + e.file;
+    info.size = e.size;
+    info.headerCrc = e.headerCrc;
+    std::string where = "shard " + std::to_string(k) + " of " + std::to_string(shardCount) + " (" +
+                        info.path + ")";
+    std::string openErr;
+    auto sf = MappedFile::open(info.path, &openErr);
+    if (!sf)
+      return fail(where + " is missing or unreadable: " + openErr);
+    const uint8_t *h = sf->data();
+    if (sf->size() < kShardHeaderSize)
+      return fail(where + " is truncated: " + std::to_string(sf->size()) +
+                  " bytes, less than its " + std::to_string(kShardHeaderSize) + "-byte header");
+    if (std::memcmp(h, kShardMagic, 8) != 0)
+      return fail(where + " is not a kiln weight shard (bad magic)");
+    if (crc32c(h, 60) != get32(h + 60))
+      return fail(where + ": header checksum mismatch (corrupt file)");
+    if (get32(h + 8) != kFormatMajor)
+      return fail(where + ": shard format version " + std::to_string(get32(h + 8)) + "." +
+                  std::to_string(get32(h + 12)) + " is not supported");
+    std::string id(reinterpret_cast<const char *>(h + 32), kArtifactIdSize);
+    if (id != a->artifactId_)
+      return fail(where + " belongs to another artifact (its artifact id is " + bytesToHex(id) +
+                  ", this artifact's is " + bytesToHex(a->artifactId_) +
+                  "): shards from another compile cannot be mixed in");
+    if (get32(h + 16) != k || get32(h + 20) != shardCount)
+      return fail(where + " is shard " + std::to_string(get32(h + 16)) + " of " +
+                  std::to_string(get32(h + 20)) + " in its header, but the shard table lists it as "
+                  "shard " + std::to_string(k) + " of " + std::to_string(shardCount) +
+                  " (a renamed or swapped shard file)");
+    if (get64(h + 24) != sf->size())
+      return fail(where + " is truncated or padded: its header says " +
+                  std::to_string(get64(h + 24)) + " bytes, the file has " +
+                  std::to_string(sf->size()));
+    if (sf->size() != e.size)
+      return fail(where + " is " + std::to_string(sf->size()) + " bytes but the shard table says " +
+                  std::to_string(e.size));
+    if (get32(h + 60) != e.headerCrc)
+      return fail(where + ": its header does not match the checksum in the shard table");
+    a->shardData_.push_back(h + kShardHeaderSize);
+    a->shardDataSize_.push_back(e.size - kShardHeaderSize);
+    a->shardFiles_.push_back(std::move(sf));
+    a->shards_.push_back(std::move(info));
+  }
+  if (shardCount) {
+    std::vector<const Value *> weights;
+    allWeights(a->graph_, weights);
+    std::set<std::pair<uint32_t, uint64_t>> seen; // shared blobs count once
+    for (const Value *v : weights)
+      if (v->weightShard && seen.insert({v->weightShard, v->weightOffset}).second) {
+        a->shards_[v->weightShard - 1].weights++;
+        a->shards_[v->weightShard - 1].weightBytes += v->weightSize;
+      }
   }
   a->file_ = std::move(file);
   if (options.verifyWeights && !a->verifyWeights(error))

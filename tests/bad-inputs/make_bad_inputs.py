@@ -5,7 +5,10 @@ it). Needs Debian's python3-onnx and python3-numpy. The .kiln cases start
 from a valid artifact: pass one (e.g. `kiln compile
 tests/fuzz/corpus/fuzz_onnx_graph/matmul_gemm.onnx -o /tmp/mm.kiln`).
 
-  tests/bad-inputs/make_bad_inputs.py /tmp/mm.kiln
+  tests/bad-inputs/make_bad_inputs.py /tmp/mm.kiln [/tmp/mms.kiln]
+
+(the second, optional: a sharded artifact for the kiln/shard_* cases; see
+the end of this file)
 
 (pickle/ and zip/ belong to the TorchScript readers and have their own
 generator.)"""
@@ -269,4 +272,109 @@ if len(sys.argv) > 1:
     put("kiln/size_mismatch.kiln", reseal(b))
     b = bytearray(art); struct.pack_into("<I", b, sections[1][0], 99); struct.pack_into("<I", b, sections[2][0], 98)
     put("kiln/sections_missing.kiln", reseal(b))
+
+# --- sharded .kiln artifacts (format 1.2; kiln inspect --verify) -----------------------
+# Pass a sharded artifact as the second argument, e.g. `kiln compile
+# tests/fuzz/corpus/fuzz_onnx_graph/matmul_gemm.onnx --target reference
+# --shard-size 64 -o /tmp/mms.kiln` (3 shards). Each case is a main file
+# kiln/shard_*.kiln whose shard table names its own shard files next to it
+# (side files, no .expect); the fuzz targets replay the main files from
+# memory, where their shards cannot be found.
+if len(sys.argv) > 2:
+    sart_path = os.path.abspath(sys.argv[2])
+    sart = open(sart_path, "rb").read()
+    sdir = os.path.dirname(sart_path)
+
+    def varint(v):
+        out = bytearray()
+        while v >= 0x80:
+            out.append((v & 0x7f) | 0x80)
+            v >>= 7
+        out.append(v)
+        return bytes(out)
+
+    def fields(b):
+        """(field, value) pairs of a protobuf message (varints and bytes only)."""
+        i, out = 0, []
+        while i < len(b):
+            key, shift = 0, 0
+            while True:
+                c = b[i]; i += 1; key |= (c & 0x7f) << shift; shift += 7
+                if c < 0x80: break
+            f, t = key >> 3, key & 7
+            v, shift = 0, 0
+            while True:
+                c = b[i]; i += 1; v |= (c & 0x7f) << shift; shift += 7
+                if c < 0x80: break
+            if t == 2:
+                v, i = b[i:i + v], i + v
+            out.append((f, v))
+        return out
+
+    def bytes_field(f, v): return varint((f << 3) | 2) + varint(len(v)) + v
+    def uint_field(f, v): return varint(f << 3) + varint(v)
+
+    table, count = u64(sart, 32), u32(sart, 40)
+    entry = next(table + 32 * i for i in range(count) if u32(sart, table + 32 * i) == 5)
+    toff, tlen = u64(sart, entry + 8), u64(sart, entry + 16)
+    art_id, shards = b"", []
+    for f, v in fields(sart[toff:toff + tlen]):
+        if f == 1: art_id = v
+        elif f == 2:
+            e = dict(fields(v))
+            shards.append([e[1].decode(), e[2], e[3]])
+    blobs = [open(os.path.join(sdir, s_[0]), "rb").read() for s_ in shards]
+    n = len(shards)
+    assert n >= 3, "the sharded artifact needs at least 3 shards (use a tiny --shard-size)"
+
+    def with_table(entries, ident=None):
+        """The main file with its shard table replaced (appended, then resealed)."""
+        t = bytes_field(1, ident if ident is not None else art_id)
+        for name, size, crc in entries:
+            t += bytes_field(2, bytes_field(1, name.encode()) + uint_field(2, size) + uint_field(3, crc))
+        b = bytearray(sart[:table])
+        b += b"\0" * (-len(b) % 8)
+        new_off = len(b)
+        b += t
+        b += b"\0" * (-len(b) % 8)
+        sect = bytearray(sart[table:table + count * 32])
+        at = entry - table
+        struct.pack_into("<QQI", sect, at + 8, new_off, len(t), crc32c(t))
+        new_table = len(b)
+        b += sect
+        struct.pack_into("<Q", b, 24, len(b))
+        struct.pack_into("<Q", b, 32, new_table)
+        return reseal(b)
+
+    def shard_case(case, files=None, edit_entries=None, skip=(), ident=None):
+        names = [f"{case}.w{k:05d}-of-{n:05d}" for k in range(1, n + 1)]
+        entries = [[names[k], shards[k][1], shards[k][2]] for k in range(n)]
+        if edit_entries:
+            edit_entries(entries)
+        put(f"kiln/{case}", with_table(entries, ident))
+        for k in range(n):
+            if k not in skip:
+                put(f"kiln/{names[k]}", (files or blobs)[k])
+
+    def reseal_shard(b):
+        b = bytearray(b)
+        struct.pack_into("<I", b, 60, crc32c(b[:60]))
+        return bytes(b)
+
+    shard_case("shard_missing.kiln", skip={1})
+    shard_case("shard_truncated.kiln", files=[blobs[0][:-8]] + blobs[1:])
+    other = bytearray(blobs[0]); other[32] ^= 0xff  # another compile's artifact id
+    shard_case("shard_other_artifact.kiln", files=[reseal_shard(other)] + blobs[1:])
+    shard_case("shard_wrong_index.kiln", files=[blobs[1], blobs[0]] + blobs[2:])
+
+    def shorter(e): e[0][1] -= 16  # shard 1: 48 bytes of weight, 32 in the table
+    # Refused before any shard is opened: no side files needed.
+    shard_case("shard_weight_past_end.kiln", edit_entries=shorter, skip=range(n))
+    def sep(e): e[0][0] = "../" + e[0][0]
+    shard_case("shard_name_separator.kiln", edit_entries=sep, skip=range(n))
+    def dotdot(e): e[0][0] = e[0][0] + ".."
+    shard_case("shard_name_dotdot.kiln", edit_entries=dotdot, skip=range(n))
+    flipped = bytearray(blobs[0]); flipped[64 + 3] ^= 0x01
+    shard_case("shard_weight_checksum.kiln", files=[bytes(flipped)] + blobs[1:])
+    shard_case("shard_bad_magic.kiln", files=[b"PK" + blobs[0][2:]] + blobs[1:])
 print("written under", here)

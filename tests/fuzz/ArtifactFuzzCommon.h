@@ -36,7 +36,7 @@ inline void fixChecksums(std::string &s) {
       size_t e = size_t(table) + i * kSectionEntrySize;
       uint32_t kind = get32(s, e);
       uint64_t off = get64(s, e + 8), len = get64(s, e + 16);
-      if ((kind == 1 || kind == 2) && off <= s.size() && len <= s.size() - off)
+      if ((kind == 1 || kind == 2 || kind == 5) && off <= s.size() && len <= s.size() - off)
         put32(s, e + 24, crc32c(s.data() + off, len));
     }
     put32(s, 44, crc32c(s.data() + table, count * kSectionEntrySize));

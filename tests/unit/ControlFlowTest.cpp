@@ -401,7 +401,7 @@ TEST_F(MalformedBodies, UnknownRequiredFeatureIsRefused) {
   ASSERT_TRUE(kiln::artifact::writeArtifact(path, meta, g, error)) << error;
   auto a = kiln::artifact::Artifact::open(path, error);
   EXPECT_FALSE(a);
-  EXPECT_NE(error.find("requires feature 'tensor-sequences', which this runtime (format 1.1) "
+  EXPECT_NE(error.find("requires feature 'tensor-sequences', which this runtime (format 1.2) "
                        "does not support"),
             std::string::npos)
       << error;

@@ -73,6 +73,10 @@ void usage(llvm::raw_ostream &os) {
      << "  --no-fallback            every node must run on the first target\n"
      << "  --no-prepack             store no compiled partitions (the cpu plugin's\n"
      << "                           primitives and repacked weights; default: stored)\n"
+     << "  --shard-size SIZE        put the weights in shard files of at most SIZE bytes\n"
+     << "                           next to the artifact (OUT.kiln.w00001-of-0000N; SIZE\n"
+     << "                           e.g. 2G, 500M, 64K: powers of 1024; a larger weight\n"
+     << "                           gets a shard of its own; format 1.2)\n"
      << "  --report                 print which node runs on which plugin\n"
      << "  --model-version V        the model's own version string\n"
      << "  --labels FILE            class labels, one per line\n"
@@ -308,6 +312,28 @@ int compile(int argc, char **argv) {
       exportOptions.allowFallback = false;
     else if (a == "--no-prepack")
       exportOptions.prepack = false;
+    else if (a == "--shard-size" && i + 1 < argc) {
+      std::string v = next();
+      char *end = nullptr;
+      unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+      uint64_t unit = 1;
+      std::string suffix = end ? end : "";
+      if (suffix == "K" || suffix == "k")
+        unit = 1ull << 10;
+      else if (suffix == "M" || suffix == "m")
+        unit = 1ull << 20;
+      else if (suffix == "G" || suffix == "g")
+        unit = 1ull << 30;
+      else if (!suffix.empty())
+        unit = 0;
+      if (v.empty() || v[0] < '0' || v[0] > '9' || n == 0 || unit == 0 ||
+          n > (UINT64_MAX >> 30)) {
+        llvm::errs() << "kiln compile: --shard-size expects a size such as 2G, 500M, 64K or "
+                        "4096, got '" << v << "'\n";
+        return 2;
+      }
+      exportOptions.shardSize = uint64_t(n) * unit;
+    }
     else if (a == "--report")
       printReport = true;
     else if (a == "--model-version" && i + 1 < argc)
@@ -1148,6 +1174,19 @@ int inspect(int argc, char **argv) {
             j.attribute("nodes", int64_t(p.nodes.size()));
           });
       });
+      if (!art->shards().empty()) {
+        j.attribute("artifact_id", art->artifactId());
+        j.attributeArray("shards", [&] {
+          for (auto &sh : art->shards())
+            j.object([&] {
+              j.attribute("file", sh.file);
+              j.attribute("size", int64_t(sh.size));
+              j.attribute("weights", int64_t(sh.weights));
+              j.attribute("weight_bytes", int64_t(sh.weightBytes));
+              j.attribute("header_crc32c", int64_t(sh.headerCrc));
+            });
+        });
+      }
       if (verify)
         j.attribute("weights_verified", verified);
     });
@@ -1189,6 +1228,18 @@ int inspect(int argc, char **argv) {
     }
   os << "  nodes: " << g.nodes.size() << ", weights: " << weights << " (" << weightBytes
      << " bytes, 64-byte aligned)\n";
+  if (!art->shards().empty()) {
+    uint64_t total = art->fileSize();
+    for (auto &sh : art->shards())
+      total += sh.size;
+    os << "  weight shards: " << art->shards().size() << " files next to the artifact, "
+       << total << " bytes in all (artifact id " << art->artifactId() << ")\n";
+    for (size_t k = 0; k < art->shards().size(); ++k) {
+      const auto &sh = art->shards()[k];
+      os << "    shard " << (k + 1) << ": " << sh.file << ", " << sh.size << " bytes, "
+         << sh.weights << " weights (" << sh.weightBytes << " bytes)\n";
+    }
+  }
   for (size_t p = 0; p < g.partitions.size(); ++p)
     os << "  partition " << p << ": " << g.partitions[p].nodes.size() << " nodes on '"
        << g.partitions[p].plugin << "'\n";
@@ -1197,7 +1248,10 @@ int inspect(int argc, char **argv) {
       llvm::errs() << "kiln inspect: " << error << "\n";
       return 1;
     }
-    os << "  weights verified: all " << weights << " checksums match\n";
+    os << "  weights verified: all " << weights << " checksums match";
+    if (!art->shards().empty())
+      os << " (in " << art->shards().size() << " shard files)";
+    os << "\n";
   }
   return 0;
 }

@@ -27,6 +27,9 @@ struct ExportOptions {
   /// serialize) do so and the artifact stores the blob (`kiln compile
   /// --no-prepack` turns it off).
   bool prepack = true;
+  /// Weights in shard files of at most this many bytes next to the artifact
+  /// (`kiln compile --shard-size`; 0: in the artifact itself).
+  uint64_t shardSize = 0;
   std::string modelVersion;
   std::vector<std::string> labels;
   std::vector<std::pair<std::string, std::string>> properties;

@@ -25,19 +25,35 @@ namespace artifact {
 
 constexpr char kMagic[8] = {'\x89', 'K', 'I', 'L', 'N', '\r', '\n', '\x1a'};
 constexpr uint32_t kFormatMajor = 1;
-/// 1.1: control-flow nodes own body graphs. The writer stamps the lowest
-/// minor version the graph needs (1.0 without bodies).
-constexpr uint32_t kFormatMinor = 1;
+/// 1.1: control-flow nodes own body graphs. 1.2: weights in external shard
+/// files. The writer stamps the lowest minor version the artifact needs (1.0
+/// without bodies or shards).
+constexpr uint32_t kFormatMinor = 2;
 /// Features an artifact may require (Metadata::required). A reader refuses an
 /// artifact that requires one it does not know, naming it.
 constexpr const char *kFeatureControlFlow = "control-flow";
+/// 1.2: the weights live in shard files next to the artifact (section kind 5
+/// lists them; WeightRef.shard says which one holds a weight).
+constexpr const char *kFeatureShardedWeights = "sharded-weights";
+/// Shard files: `\x89KSHD\r\n\x1a`, a 64-byte header, then the weights.
+constexpr char kShardMagic[8] = {'\x89', 'K', 'S', 'H', 'D', '\r', '\n', '\x1a'};
+constexpr size_t kShardHeaderSize = 64;
+constexpr size_t kArtifactIdSize = 16;
+/// Most shard files one artifact may have.
+constexpr uint32_t kMaxShards = 99999;
 /// Deepest nesting of body graphs a reader accepts.
 constexpr int kMaxGraphDepth = 32;
 constexpr uint64_t kWeightAlignment = 64;
 constexpr size_t kHeaderSize = 64;
 constexpr size_t kSectionEntrySize = 32;
 
-enum class SectionKind : uint32_t { Metadata = 1, Graph = 2, Weights = 3, PluginData = 4 };
+enum class SectionKind : uint32_t {
+  Metadata = 1,
+  Graph = 2,
+  Weights = 3,
+  PluginData = 4,
+  Shards = 5, // 1.2: the table of weight shard files
+};
 
 /// Element types: kiln_dtype (ONNX numbering).
 size_t dtypeSize(int32_t dtype);
@@ -59,10 +75,12 @@ struct Value {
   int32_t dtype = 0;
   std::vector<int64_t> shape; // -1: dynamic
   std::vector<std::string> dimNames; // empty, or one per dim ("" = unnamed)
-  // Weights: where the bytes are in the weights section.
+  // Weights: where the bytes are in the weights section, or (1.2) in shard
+  // file `weightShard` (1-based; 0: the artifact's own weights section).
   bool isWeight = false;
   uint64_t weightOffset = 0, weightSize = 0;
   uint32_t weightCrc = 0;
+  uint32_t weightShard = 0;
   // Writer side only: the bytes to store.
   const void *writeData = nullptr;
 };
@@ -116,15 +134,44 @@ struct Metadata {
   std::vector<std::string> required;
 };
 
-/// Writes the artifact to `path`; false with `error` on I/O failure.
+struct WriteOptions {
+  /// 0: every weight in the artifact itself. Otherwise the weights go into
+  /// shard files `<file name of path>.w00001-of-0000N` in the same directory,
+  /// each at most this many bytes (header included) unless one weight alone
+  /// is larger (it then gets a shard of its own); format 1.2, feature
+  /// "sharded-weights". An artifact without weights is never sharded.
+  uint64_t shardSize = 0;
+};
+
+/// Writes the artifact to `path` (and its shard files); false with `error`
+/// on I/O failure.
 bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &graph,
                    std::string &error);
+bool writeArtifact(const std::string &path, const Metadata &meta, const Graph &graph,
+                   const WriteOptions &options, std::string &error);
+
+/// The file name of shard `index` (1-based) of `count` of the artifact whose
+/// file name is `artifactName`: "m.kiln.w00002-of-00003".
+std::string shardFileName(const std::string &artifactName, uint32_t index, uint32_t count);
+
+/// One weight shard file of an opened artifact.
+struct ShardInfo {
+  std::string file;       // as the shard table names it (no directory)
+  std::string path;       // where it was opened from
+  uint64_t size = 0;      // bytes, header included
+  uint32_t headerCrc = 0; // CRC-32C of its header bytes 0..59
+  uint64_t weights = 0, weightBytes = 0; // weight blobs stored in it
+};
 
 /// An opened, verified artifact. Weights point into the mapping.
 class Artifact {
 public:
   struct Options {
     bool verifyWeights = false; // check every weight's CRC at load
+    /// Where a sharded artifact's shard files are. Opening by path uses the
+    /// artifact's own directory; opening from memory needs this (else a
+    /// sharded artifact is refused, naming the shards it lacks).
+    std::string shardDirectory;
   };
   static std::unique_ptr<Artifact> open(const std::string &path, std::string &error,
                                         const Options &options);
@@ -143,12 +190,17 @@ public:
   uint32_t formatMinor() const { return minor_; }
   uint64_t fileSize() const;
   const std::string &path() const;
+  /// 1.2: the weight shard files (empty when the weights are in the file).
+  const std::vector<ShardInfo> &shards() const { return shards_; }
+  /// Sharded: the artifact id the shards carry, 32 hex digits ("" if none).
+  std::string artifactId() const;
 
   /// The bytes of a weight value, in the mapped file (64-byte aligned).
   const void *weightData(int32_t value) const;
   /// The same for a value of any graph (a body graph's weights).
   const void *weightData(const Value &value) const;
-  /// Checks every weight's CRC; false with a message naming the first bad one.
+  /// Checks every weight's CRC (in every shard); false with a message naming
+  /// the first bad one (and its shard file).
   bool verifyWeights(std::string &error) const;
 
 private:
@@ -161,6 +213,11 @@ private:
   const uint8_t *pluginData_ = nullptr; // compiled partitions
   uint64_t pluginDataSize_ = 0;
   uint32_t major_ = 0, minor_ = 0;
+  std::string artifactId_; // 16 bytes when sharded
+  std::vector<ShardInfo> shards_;
+  std::vector<std::unique_ptr<MappedFile>> shardFiles_;
+  std::vector<const uint8_t *> shardData_; // each shard's weights (after its header)
+  std::vector<uint64_t> shardDataSize_;
 };
 
 } // namespace artifact
