@@ -145,7 +145,7 @@ bool convertAttrs(const kiln_node &n, ref::Attrs &attrs) {
 // --- op classes ------------------------------------------------------------------
 
 enum class Kind { None, Conv, Gemm, Linear, MatMul, Pool, GlobalPool, BatchNorm, Eltwise, Binary,
-                  Softmax, View, Concat, Fused, Own };
+                  Softmax, View, Concat, Fused, Own, Lrn };
 
 Kind kindOf(const std::string &op) {
   static const std::map<std::string, Kind> kinds = {
@@ -165,7 +165,9 @@ Kind kindOf(const std::string &op) {
       // the plugin's own kernels (OwnKernels.cpp): what oneDNN 2.6 lacks
       {"transpose", Kind::Own}, {"gather", Kind::Own}, {"slice", Kind::Own}, {"pad", Kind::Own},
       {"expand", Kind::Own}, {"tile", Kind::Own}, {"where", Kind::Own}, {"cast", Kind::Own},
-      {"shape", Kind::Own},
+      {"shape", Kind::Own}, {"split", Kind::Own},
+      // lrn: oneDNN for odd sizes, else the own kernel (ONNX's window is asymmetric for even sizes)
+      {"lrn", Kind::Lrn},
       // kiln's fused ops (FusedOps.inc)
       {"fused_conv", Kind::Conv}, {"fused_matmul", Kind::Fused}, {"layer_norm", Kind::Fused},
       {"rms_norm", Kind::Fused}, {"attention", Kind::Fused}};
@@ -484,9 +486,18 @@ bool canRunOwn(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln
   auto isI64 = [&](int i) { return input(n, i) >= 0 && dtypeOf(g, input(n, i)) == ref::DType::I64; };
   if (op == "expand" || op == "tile")
     return n.num_inputs == 2 && isI64(1) && known(1, 2);
-  if (op == "pad")
-    return n.num_inputs >= 2 && n.num_inputs <= 3 && attrs.getString("mode", "constant") == "constant" &&
-           isI64(1) && known(1, 2) && (input(n, 2) < 0 || dtypeOf(g, input(n, 2)) == xt);
+  if (op == "pad") {
+    std::string mode = attrs.getString("mode", "constant");
+    return n.num_inputs >= 2 && n.num_inputs <= 3 &&
+           (mode == "constant" || mode == "reflect" || mode == "edge" || mode == "wrap") && isI64(1) &&
+           known(1, 2) && (input(n, 2) < 0 || dtypeOf(g, input(n, 2)) == xt);
+  }
+  if (op == "split") { // every output a copy of its slice; run-time sizes known at plan time
+    for (int32_t k = 0; k < n.num_outputs; ++k)
+      if (n.outputs[k] < 0 || dtypeOf(g, n.outputs[k]) != xt)
+        return false;
+    return n.num_inputs >= 1 && n.num_inputs <= 2 && (input(n, 1) < 0 || (isI64(1) && known(1, 2)));
+  }
   if (op == "where")
     return n.num_inputs == 3 && xt == ref::DType::Bool && input(n, 1) >= 0 && input(n, 2) >= 0 &&
            dtypeOf(g, input(n, 1)) == ot && dtypeOf(g, input(n, 2)) == ot && movable(ot);
@@ -499,7 +510,8 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
   if (!n.op)
     return false;
   Kind kind = kindOf(n.op);
-  if (kind == Kind::None || n.num_outputs != 1 || n.outputs[0] < 0)
+  if (kind == Kind::None || n.num_outputs < 1 || (n.num_outputs != 1 && std::string(n.op) != "split") ||
+      n.outputs[0] < 0)
     return false;
   for (int32_t i = 0; i < n.num_inputs; ++i)
     if (n.inputs[i] >= g->num_values)
@@ -616,6 +628,8 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
   }
   case Kind::Own:
     return canRunOwn(g, prod, n, attrs);
+  case Kind::Lrn:
+    return n.num_inputs == 1 && allF32(0, 1) && rank(0) >= 2 && attrs.getInt("size", 0) >= 1;
   case Kind::Fused:
     return canRunFused(g, n, attrs);
   default:
@@ -719,6 +733,11 @@ public:
         error = "node '" + ni.name + "' (" + ni.op + "): " + st.message;
         return false;
       }
+      if (ni.op == "split") {
+        if (!buildSplit(int32_t(k), ni, insp, outShapes, outTypes, allKnown, error))
+          return false;
+        continue;
+      }
       int32_t out = ni.hasPost ? ni.postOutput : ni.outputs[0];
       if (outTypes.size() != 1 || outTypes[0] != exec.dtype[ni.outputs[0]]) {
         error = "node '" + ni.name + "' (" + ni.op + "): unexpected result type";
@@ -768,7 +787,8 @@ public:
       if (ni.kind == Kind::View) {
         step.src = ni.inputs[0];
         step.mode = exec.isOutput[out] ? Mode::Copy : Mode::View;
-      } else if (ni.kind == Kind::Own || (ni.kind == Kind::Concat && exec.dtype[out] != ref::DType::F32)) {
+      } else if (ni.kind == Kind::Own || (ni.kind == Kind::Concat && exec.dtype[out] != ref::DType::F32) ||
+                 (ni.kind == Kind::Lrn && !lrnOnDnnl(ni, insp))) {
         // The shape-like operands must be known now (canRun made sure).
         std::string why;
         auto kernel = kiln::cpu::makeKernel(ni.op, ni.attrs, insp, outShapes[0], outTypes[0], why);
@@ -820,6 +840,64 @@ private:
   Executable &exec;
   Plan &plan;
   dnnl::stream &strm;
+
+  /// oneDNN's across-channel window is symmetric, floor((size-1)/2) each
+  /// side, so it matches ONNX's only for odd sizes; its formula divides alpha
+  /// by size as ONNX does. Even sizes (and ranks it lacks) run the own kernel.
+  static bool lrnOnDnnl(const NodeInfo &ni, const std::vector<const ref::Tensor *> &in) {
+    size_t r = in[0]->shape.size();
+    return ni.attrs.getInt("size", 1) % 2 == 1 && r >= 3 && r <= 5 && numel(in[0]->shape) > 0;
+  }
+
+  /// split: one own-kernel step per output, each copying its slice (or the
+  /// slices evaluated now when the input is known at plan time).
+  bool buildSplit(int32_t k, NodeInfo &ni, const std::vector<const ref::Tensor *> &insp,
+                  const std::vector<Dims> &outShapes, const std::vector<ref::DType> &outTypes, bool allKnown,
+                  std::string &error) {
+    const ref::Tensor &x = *insp[0];
+    int64_t rank = int64_t(x.shape.size()), axis = ni.attrs.getInt("axis", 0);
+    if (axis < 0)
+      axis += rank;
+    if (outShapes.size() != ni.outputs.size()) {
+      error = "node '" + ni.name + "' (split): " + std::to_string(outShapes.size()) + " pieces for " +
+              std::to_string(ni.outputs.size()) + " outputs";
+      return false;
+    }
+    int64_t offset = 0;
+    for (size_t j = 0; j < ni.outputs.size(); ++j) {
+      int32_t out = ni.outputs[j];
+      if (outTypes[j] != exec.dtype[out]) {
+        error = "node '" + ni.name + "' (split): unexpected result type";
+        return false;
+      }
+      plan.shapes[out] = outShapes[j];
+      std::string why;
+      std::shared_ptr<kiln::cpu::Kernel> kernel = kiln::cpu::makeSplitKernel(x, axis, offset, outShapes[j], why);
+      if (!kernel) {
+        error = "node '" + ni.name + "' (split): " + why;
+        return false;
+      }
+      offset += outShapes[j][size_t(axis)];
+      if (allKnown && numel(outShapes[j]) <= 4096) { // a shape computation
+        std::vector<uint8_t> bytes(size_t(numel(outShapes[j])) * ref::dtypeSize(outTypes[j]));
+        const void *src = x.data;
+        if (!kernel->run(&src, bytes.data(), error))
+          return false;
+        plan.known[out] = std::move(bytes);
+        if (!exec.isOutput[out])
+          continue;
+      }
+      Step step;
+      step.node = k;
+      if (ni.inputs[0] >= 0 && !exec.constants[ni.inputs[0]].data)
+        step.reads.push_back(ni.inputs[0]);
+      step.writes.push_back(out);
+      step.mode = Mode::Own;
+      step.kernel = std::move(kernel);
+      pushStep(std::move(step), out);
+    }
+    return true;
+  }
 
   Arg valueArg(int key, int32_t v, const memory::desc &md) { return Arg{key, v, nullptr, md}; }
   uint64_t elementSize(int32_t v) const {
@@ -1247,6 +1325,18 @@ private:
       step.args.push_back(operand(DNNL_ARG_SRC_0, lhs, s0));
       step.args.push_back(operand(DNNL_ARG_SRC_1, rhs, s1));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, dst));
+      return true;
+    }
+    case Kind::Lrn: { // odd sizes only (lrnOnDnnl); keeps a producer's blocked layout
+      memory::desc md = operandMd(ni.inputs[0], in[0]->shape);
+      dnnl::lrn_forward::desc d(pk, algorithm::lrn_across_channels, md, ni.attrs.getInt("size", 1),
+                                float(ni.attrs.getFloat("alpha", 1e-4)), float(ni.attrs.getFloat("beta", 0.75)),
+                                float(ni.attrs.getFloat("bias", 1.0)));
+      dnnl::lrn_forward::primitive_desc pd(d, scratchAttr(), eng);
+      step.prim = dnnl::lrn_forward(pd);
+      step.scratch = pd.scratchpad_desc();
+      step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], md));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
       return true;
     }
     case Kind::Softmax: {

@@ -1,11 +1,18 @@
 //===- OwnKernels.cpp - the cpu plugin's own kernels ----------------------===//
 #include "OwnKernels.h"
+#include "kernels/Internal.h" // the reference's f16/bf16 conversions and convertElt
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <type_traits>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define KILN_CPU_X86 1
+#endif
 
 namespace kiln::cpu {
 namespace {
@@ -406,6 +413,215 @@ private:
   int64_t n;
 };
 
+// --- casts to and from float16 / bfloat16 ------------------------------------------------
+// Element by element as the reference converts (ref::convertElt: via float,
+// round to nearest even, NaN stays NaN, Inf and subnormals exact). f32 <-> f16
+// uses the F16C instructions when the CPU has them (checked at run time;
+// vcvtps2ph with an immediate rounding mode ignores MXCSR's rounding, and
+// f32 subnormals become +-0 in f16 either way). No AVX512-BF16 path:
+// vcvtneps2bf16 flushes subnormals, the portable integer rounding does not.
+
+#ifdef KILN_CPU_X86
+__attribute__((target("avx,f16c"))) void f32ToF16F16C(const float *in, uint16_t *out, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm_storeu_si128(reinterpret_cast<__m128i *>(out + i),
+                     _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT));
+  for (; i < n; ++i)
+    out[i] = ref::floatToHalf(in[i]);
+}
+__attribute__((target("avx,f16c"))) void f16ToF32F16C(const uint16_t *in, float *out, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(in + i))));
+  for (; i < n; ++i)
+    out[i] = ref::halfToFloat(in[i]);
+}
+#endif
+
+/// KILN_CPU_NO_F16C=1 picks the portable path (read when a kernel is built).
+bool haveF16C() {
+#ifdef KILN_CPU_X86
+  static const bool has = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+  const char *e = std::getenv("KILN_CPU_NO_F16C");
+  return has && !(e && *e && std::string(e) != "0");
+#else
+  return false;
+#endif
+}
+
+bool isHalfType(DType t) { return t == DType::F16 || t == DType::BF16; }
+
+class HalfCastKernel : public Kernel {
+public:
+  HalfCastKernel(DType from, DType to, int64_t n, bool f16c)
+      : Kernel(std::string("kiln cast ") + ref::dtypeName(from) + "->" + ref::dtypeName(to) +
+               (f16c ? " (f16c)" : "")),
+        from(from), to(to), n(n), f16c(f16c) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+#ifdef KILN_CPU_X86
+    if (f16c && from == DType::F32) {
+      f32ToF16F16C(static_cast<const float *>(in[0]), static_cast<uint16_t *>(out), n);
+      return true;
+    }
+    if (f16c && to == DType::F32) {
+      f16ToF32F16C(static_cast<const uint16_t *>(in[0]), static_cast<float *>(out), n);
+      return true;
+    }
+#endif
+    ref::dispatchAll(from, [&](auto s) {
+      return ref::dispatchAll(to, [&](auto d) {
+        using S = decltype(s);
+        using D = decltype(d);
+        const S *x = static_cast<const S *>(in[0]);
+        D *y = static_cast<D *>(out);
+        for (int64_t i = 0; i < n; ++i)
+          y[i] = ref::convertElt<D, S>(x[i]);
+        return ref::Status::success();
+      });
+    });
+    return true;
+  }
+
+private:
+  DType from, to;
+  int64_t n;
+  bool f16c;
+};
+
+// --- pad: reflect, edge, wrap ------------------------------------------------------------
+// Per output dim, the input index each output index reads (as the reference
+// maps it); the rows' source offsets come from the outer dims' maps and the
+// last dim copies its in-range middle with memcpy and maps the borders.
+
+class PadMapKernel : public Kernel {
+public:
+  PadMapKernel(std::string mode, size_t es, Dims out, std::vector<Dims> maps)
+      : Kernel("kiln pad " + mode), es(es), out(std::move(out)), maps(std::move(maps)) {
+    if (this->out.empty())
+      return;
+    const Dims &last = this->maps.back();
+    // the longest run where the source advances one by one (the unpadded middle)
+    int64_t W = int64_t(last.size()), best = 0;
+    for (int64_t a = 0; a < W;) {
+      int64_t b = a + 1;
+      while (b < W && last[size_t(b)] == last[size_t(b - 1)] + 1)
+        ++b;
+      if (b - a > best) {
+        best = b - a;
+        midStart = a;
+      }
+      a = b;
+    }
+    midLen = best;
+  }
+  bool run(const void *const *in, void *outp, std::string &) const override {
+    int64_t total = numel(out);
+    if (total == 0)
+      return true;
+    if (out.empty()) {
+      std::memcpy(outp, in[0], es);
+      return true;
+    }
+    size_t R = out.size();
+    int64_t W = out[R - 1], rows = total / W;
+    const Dims &last = maps[R - 1];
+    bySize(es, [&](auto tag) {
+      using T = decltype(tag);
+      const T *src = static_cast<const T *>(in[0]);
+      T *dst = static_cast<T *>(outp);
+      Dims idx(R, 0);
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t base = 0;
+        for (size_t d = 0; d + 1 < R; ++d)
+          base += maps[d][size_t(idx[d])];
+        const T *s = src + base;
+        T *o = dst + r * W;
+        for (int64_t j = 0; j < midStart; ++j)
+          o[j] = s[last[size_t(j)]];
+        if (midLen)
+          std::memcpy(o + midStart, s + last[size_t(midStart)], size_t(midLen) * sizeof(T));
+        for (int64_t j = midStart + midLen; j < W; ++j)
+          o[j] = s[last[size_t(j)]];
+        for (size_t d = R - 1; d-- > 0;) {
+          if (++idx[d] < out[d])
+            break;
+          idx[d] = 0;
+        }
+      }
+    });
+    return true;
+  }
+
+private:
+  size_t es;
+  Dims out;
+  std::vector<Dims> maps; // per dim: input offset (elements) per output index
+  int64_t midStart = 0, midLen = 0;
+};
+
+// --- lrn (f32, any rank >= 2) --------------------------------------------------------------
+// The reference's arithmetic in the same order (so the results are the same
+// bits): the window's squares summed in float from the lowest channel up, then
+// x / pow(bias + alpha / size * sum, beta); the inner loops run over the
+// contiguous spatial dims.
+
+class LrnKernel : public Kernel {
+public:
+  LrnKernel(int64_t N, int64_t C, int64_t S, int64_t size, float alpha, float beta, float bias)
+      : Kernel("kiln lrn"), N(N), C(C), S(S), lo((size - 1) / 2), hi(size - 1 - (size - 1) / 2),
+        scale(alpha / float(size)), beta(beta), bias(bias) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const float *x = static_cast<const float *>(in[0]);
+    float *y = static_cast<float *>(out);
+    std::vector<float> sum(static_cast<size_t>(S));
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t c = 0; c < C; ++c) {
+        std::fill(sum.begin(), sum.end(), 0.f);
+        for (int64_t i = std::max<int64_t>(0, c - lo); i <= std::min(C - 1, c + hi); ++i) {
+          const float *p = x + (n * C + i) * S;
+          float *q = sum.data();
+          for (int64_t s = 0; s < S; ++s)
+            q[s] += p[s] * p[s];
+        }
+        const float *p = x + (n * C + c) * S;
+        float *o = y + (n * C + c) * S;
+        for (int64_t s = 0; s < S; ++s)
+          o[s] = p[s] / std::pow(bias + scale * sum[size_t(s)], beta);
+      }
+    return true;
+  }
+
+private:
+  int64_t N, C, S, lo, hi;
+  float scale, beta, bias;
+};
+
+// --- split: one output's slice along the axis -------------------------------------------
+
+class SplitKernel : public Kernel {
+public:
+  SplitKernel(int64_t outer, size_t inRow, size_t offset, size_t outRow)
+      : Kernel("kiln split"), outer(outer), inRow(inRow), offset(offset), outRow(outRow) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    if (!outRow)
+      return true;
+    const char *src = static_cast<const char *>(in[0]) + offset;
+    char *dst = static_cast<char *>(out);
+    if (outRow == inRow) {
+      std::memcpy(dst, src, size_t(outer) * outRow);
+      return true;
+    }
+    for (int64_t j = 0; j < outer; ++j)
+      std::memcpy(dst + size_t(j) * outRow, src + size_t(j) * inRow, outRow);
+    return true;
+  }
+
+private:
+  int64_t outer;
+  size_t inRow, offset, outRow;
+};
+
 // --- shape -------------------------------------------------------------------------------
 
 class ShapeKernel : public Kernel {
@@ -463,12 +679,13 @@ bool normAxis(int64_t a, int64_t rank, int64_t &out) {
 
 bool hasKernel(const std::string &op) {
   static const char *ops[] = {"transpose", "gather", "slice", "pad", "expand", "tile", "concat", "where",
-                              "cast", "shape", "add", "sub", "mul", "div"};
+                              "cast", "shape", "add", "sub", "mul", "div", "lrn", "split"};
   return std::find_if(std::begin(ops), std::end(ops), [&](const char *o) { return op == o; }) != std::end(ops);
 }
 
 bool castSupported(DType from, DType to) {
-  return byType(from, [](auto) {}) && byType(to, [](auto) {});
+  auto known = [](DType t) { return byType(t, [](auto) {}) || isHalfType(t); };
+  return known(from) && known(to);
 }
 
 std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attrs,
@@ -494,7 +711,24 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
       why = "cast between these element types";
       return nullptr;
     }
+    if (isHalfType(x.dtype) || isHalfType(outType)) {
+      bool f16c = haveF16C() && ((x.dtype == DType::F32 && outType == DType::F16) ||
+                                 (x.dtype == DType::F16 && outType == DType::F32));
+      return std::make_unique<HalfCastKernel>(x.dtype, outType, outN, f16c);
+    }
     return std::make_unique<CastKernel>(x.dtype, outType, outN);
+  }
+  if (op == "lrn") {
+    int64_t size = attrs.getInt("size", 0);
+    if (x.dtype != DType::F32 || outType != DType::F32 || x.shape.size() < 2 || size < 1) {
+      why = "lrn on f32 of rank >= 2 only";
+      return nullptr;
+    }
+    int64_t S = 1;
+    for (size_t i = 2; i < x.shape.size(); ++i)
+      S *= x.shape[i];
+    return std::make_unique<LrnKernel>(x.shape[0], x.shape[1], S, size, float(attrs.getFloat("alpha", 1e-4)),
+                                       float(attrs.getFloat("beta", 0.75)), float(attrs.getFloat("bias", 1.0)));
   }
   if (op == "add" || op == "sub" || op == "mul" || op == "div") {
     if (!need(1) || x.dtype != DType::F32 || in[1]->dtype != DType::F32 || outType != DType::F32) {
@@ -567,14 +801,45 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
     return copyKernel("kiln slice", es, out, outStrides, st, 0, base, outN);
   }
   if (op == "pad") {
-    if (attrs.getString("mode", "constant") != "constant") {
-      why = "pad modes other than constant";
-      return nullptr;
-    }
+    std::string mode = attrs.getString("mode", "constant");
     Dims pads;
     int64_t rank = int64_t(x.shape.size());
-    if (!readInts(in.size() > 1 ? in[1] : nullptr, pads) || int64_t(pads.size()) != 2 * rank) {
+    if (!readInts(in.size() > 1 ? in[1] : nullptr, pads) || int64_t(pads.size()) != 2 * rank ||
+        int64_t(out.size()) != rank) {
       why = "pads are not known";
+      return nullptr;
+    }
+    if (mode == "reflect" || mode == "edge" || mode == "wrap") {
+      std::vector<Dims> maps(static_cast<size_t>(rank));
+      for (int64_t d = 0; d < rank; ++d) {
+        int64_t n = x.shape[size_t(d)];
+        if (n == 0 && out[size_t(d)] > 0) {
+          why = "cannot " + mode + "-pad an empty dim";
+          return nullptr;
+        }
+        for (int64_t j = 0; j < out[size_t(d)]; ++j) {
+          int64_t v = j - pads[size_t(d)];
+          if (v < 0 || v >= n) {
+            if (mode == "edge")
+              v = std::clamp<int64_t>(v, 0, n - 1);
+            else if (mode == "wrap")
+              v = ((v % n) + n) % n;
+            else if (n == 1)
+              v = 0;
+            else { // reflect: mirror without repeating the edge
+              int64_t period = 2 * (n - 1);
+              v = ((v % period) + period) % period;
+              if (v >= n)
+                v = period - v;
+            }
+          }
+          maps[size_t(d)].push_back(v * xs[size_t(d)]);
+        }
+      }
+      return std::make_unique<PadMapKernel>(mode, es, out, std::move(maps));
+    }
+    if (mode != "constant") {
+      why = "pad mode " + mode;
       return nullptr;
     }
     Dims count(size_t(rank), 0);
@@ -651,6 +916,25 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
   }
   why = "no own kernel for " + op;
   return nullptr;
+}
+
+std::unique_ptr<Kernel> makeSplitKernel(const ref::Tensor &x, int64_t axis, int64_t offset, const Dims &out,
+                                        std::string &why) {
+  int64_t rank = int64_t(x.shape.size());
+  if (!movable(x.dtype) || axis < 0 || axis >= rank || int64_t(out.size()) != rank || offset < 0 ||
+      offset + out[size_t(axis)] > x.shape[size_t(axis)]) {
+    why = "invalid split";
+    return nullptr;
+  }
+  size_t es = ref::dtypeSize(x.dtype);
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= x.shape[size_t(i)];
+  for (int64_t i = axis + 1; i < rank; ++i)
+    inner *= x.shape[size_t(i)];
+  size_t unit = size_t(inner) * es;
+  return std::make_unique<SplitKernel>(outer, size_t(x.shape[size_t(axis)]) * unit, size_t(offset) * unit,
+                                       size_t(out[size_t(axis)]) * unit);
 }
 
 } // namespace kiln::cpu

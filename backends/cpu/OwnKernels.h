@@ -1,8 +1,9 @@
 //===- OwnKernels.h - the cpu plugin's own kernels for what oneDNN lacks -===//
 //
 // Data movement and small elementwise ops oneDNN 2.6 has no primitive for
-// (transpose, gather, slice, pad, expand, tile, concat of any element type,
-// where, cast, shape, f32 binary ops with broadcasting on both sides). Each
+// (transpose, gather, slice, pad in every mode, expand, tile, concat and
+// split of any element type, where, cast incl. f16/bf16, shape, f32 binary
+// ops with broadcasting on both sides, lrn with ONNX's window). Each
 // kernel is built once per plan (shapes known) and runs plain C++ loops: the
 // strides of an N-d access pattern are collapsed where dims are contiguous,
 // the odometer advances once per row, and the inner loop over the last dim
@@ -52,10 +53,17 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
                                    const std::vector<const ref::Tensor *> &inputs, const Dims &outShape,
                                    ref::DType outType, std::string &why);
 
-/// Ops makeKernel can build (for some types); used by the capability query.
+/// One output of a split along `axis` (normalized): the `out`-shaped slice
+/// that starts at `offset` along the axis; any element type of size 1, 2, 4
+/// or 8. nullptr with `why` when the arguments do not fit.
+std::unique_ptr<Kernel> makeSplitKernel(const ref::Tensor &x, int64_t axis, int64_t offset, const Dims &out,
+                                        std::string &why);
+
+/// Ops makeKernel (or makeSplitKernel) can build (for some types); used by the capability query.
 bool hasKernel(const std::string &op);
 
-/// Element types the own kernels move (sizes 1, 2, 4, 8) and cast between.
+/// Element types the own kernels cast between: every numeric type and bool,
+/// float16 and bfloat16 included (rounded to nearest even, as the reference).
 bool castSupported(ref::DType from, ref::DType to);
 
 } // namespace kiln::cpu

@@ -227,6 +227,7 @@ void registerLossesOps(OpTable &t);
 void registerMathOps(OpTable &t);
 void registerMiscOps(OpTable &t);
 void registerQuantOps(OpTable &t);
+void registerNormOps(OpTable &t);
 
 } // namespace kiln::onnx::detail
 

@@ -1321,6 +1321,7 @@ const llvm::StringMap<ImportFn> &opTable() {
     registerMiscOps(t);
     registerControlFlowOps(t);
     registerQuantOps(t);
+    registerNormOps(t);
     return t;
   }();
   return table;

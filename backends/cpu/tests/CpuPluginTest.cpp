@@ -738,6 +738,94 @@ TEST(CpuOwnKernels, LayoutAndPortableCountsAreReported) {
   std::system(("rm -rf " + dir).c_str());
 }
 
+// lrn, split, pad modes, f16/bf16 casts ------------------------------------------------
+
+TEST(CpuOps, LrnOddSizesOnOneDnnlEvenSizesOnTheOwnKernel) {
+  // oneDNN's window is floor((size-1)/2) on both sides: ONNX's for odd sizes
+  // only; even sizes reach one channel further up and run the own kernel.
+  for (int64_t size : {1, 2, 3, 4, 5, 8}) {
+    for (Dims x : {Dims{2, 7, 6, 5}, Dims{1, 9, 11}}) {
+      SCOPED_TRACE("size " + std::to_string(size) + ", rank " + std::to_string(x.size()));
+      GraphBuilder b;
+      Dims declared = x;
+      declared[0] = -1;
+      int32_t in = b.input(x, declared, -3.f, 3.f);
+      Dims out = declared;
+      b.node("lrn", {in}, out,
+             {integer("size", size), real("alpha", 0.05), real("beta", 0.75), real("bias", 1.5)});
+      checkOnCpu(b, {3});
+    }
+  }
+}
+
+TEST(CpuOps, LrnKeepsTheConvLayout) {
+  // conv -> lrn -> conv, as AlexNet/GoogLeNet: the blocked value stays blocked
+  // through oneDNN's lrn; only the input and the output may be converted.
+  for (int64_t size : {5, 4}) {
+    SCOPED_TRACE(size);
+    GraphBuilder b;
+    int32_t x = b.input({1, 8, 10, 10});
+    int32_t c1 = b.node("conv", {x, b.weight({16, 8, 3, 3}), b.weight({16})}, {1, 16, 10, 10},
+                        {ints("pads", {1, 1, 1, 1})});
+    int32_t l = b.node("lrn", {c1}, {1, 16, 10, 10},
+                       {integer("size", size), real("alpha", 1e-3), real("beta", 0.75), real("bias", 2.0)});
+    int32_t c2 = b.node("conv", {l, b.weight({16, 16, 3, 3}), b.weight({16})}, {1, 16, 10, 10},
+                        {ints("pads", {1, 1, 1, 1})});
+    b.output(c2);
+    checkOnCpu(b);
+    std::string dir = tempDir(), path = dir + "/lrn.kiln", error;
+    Metadata meta;
+    meta.kilnVersion = "0.1.0";
+    ASSERT_TRUE(writeArtifact(path, meta, b.g, error)) << error;
+    kiln::Runtime rt(runtimeOptions());
+    auto m = rt.load(path, error);
+    ASSERT_TRUE(m) << error;
+    kiln::Session s(*m);
+    std::vector<kiln::Tensor> out;
+    ASSERT_TRUE(s.run({{"in0", randomTensor({1, 8, 10, 10}, 3)}}, out, error)) << error;
+    auto report = m->memoryReport();
+    ASSERT_EQ(report.size(), 1u);
+    EXPECT_EQ(report[0].portableNodes, 0u);
+    if (size % 2) // odd: no conversion around the lrn
+      EXPECT_LE(report[0].layoutReorders, 2u);
+    else // even (own kernel, plain): to plain before it and back to blocked after it
+      EXPECT_LE(report[0].layoutReorders, 4u);
+    std::system(("rm -rf " + dir).c_str());
+  }
+}
+
+TEST(CpuOwnKernels, SplitPadModesAndHalfCasts) {
+  GraphBuilder b;
+  int32_t x = b.input({2, 7, 5}, {-1, 7, 5});
+  Node sp; // equal pieces along a negative axis... (5 -> 2, 2, 1)
+  sp.op = "split";
+  sp.name = "split_equal";
+  sp.inputs = {x};
+  sp.outputs = {b.value("a0", {-1, 7, 2}), b.value("a1", {-1, 7, 2}), b.value("a2", {-1, 7, 1})};
+  sp.attrs = {integer("axis", -1), integer("num_outputs", 3)};
+  b.g.nodes.push_back(sp);
+  Node sq; // ... and explicit run-time sizes along the middle one, empty piece included
+  sq.op = "split";
+  sq.name = "split_sizes";
+  sq.inputs = {x, b.constantI64({3, 0, 4})};
+  sq.outputs = {b.value("b0", {-1, 3, 5}), b.value("b1", {-1, 0, 5}), b.value("b2", {-1, 4, 5})};
+  sq.attrs = {integer("axis", 1), integer("num_outputs", 3)};
+  b.g.nodes.push_back(sq);
+  int32_t refl = b.node("pad", {sq.outputs[2], b.constantI64({0, 2, 1, 0, 3, 2})}, {-1, 9, 8},
+                        {str("mode", "reflect")});
+  int32_t edge = b.node("pad", {sp.outputs[0], b.constantI64({0, 1, 0, 0, 2, 3})}, {-1, 10, 5},
+                        {str("mode", "edge")});
+  int32_t h = b.node("cast", {refl}, {-1, 9, 8}, {dtypeAttr("to", 10)});
+  b.g.values[size_t(h)].dtype = 10;
+  int32_t hb = b.node("cast", {h}, {-1, 9, 8}, {dtypeAttr("to", 1)});
+  int32_t bf = b.node("cast", {edge}, {-1, 10, 5}, {dtypeAttr("to", 16)});
+  b.g.values[size_t(bf)].dtype = 16;
+  int32_t bb = b.node("cast", {bf}, {-1, 10, 5}, {dtypeAttr("to", 1)});
+  for (int32_t v : {sp.outputs[1], sp.outputs[2], sq.outputs[0], sq.outputs[1], hb, bb})
+    b.output(v);
+  checkOnCpu(b, {1, 3});
+}
+
 // ahead of time: serialized partitions ---------------------------------------------
 
 /// conv -> relu -> conv -> global pool -> flatten -> gemm, dynamic batch.
@@ -895,10 +983,22 @@ TEST(CpuQuery, RefusesWhatItCannotRunExactly) {
   int32_t fromData = b.node("cast", {x}, {3, 1}, {dtypeAttr("to", 7)});
   b.g.values[size_t(fromData)].dtype = 7;
   b.node("reshape", {y, fromData}, {-1, -1});
-  // 11: pad modes other than constant
+  // 11: pad reflect runs on the own kernels; 12: a pad mode that does not exist
   b.node("pad", {y, b.constantI64({0, 1, 0, 1})}, {3, 6}, {str("mode", "reflect")});
+  b.node("pad", {y, b.constantI64({0, 1, 0, 1})}, {3, 6}, {str("mode", "mirror")});
+  // 13: lrn of any size on f32; 14: not on f64; 15: split with run-time sizes from data
+  b.node("lrn", {img}, {1, 2, 10, 10}, {integer("size", 4)});
+  int32_t l64 = b.node("lrn", {b.value("img64", {1, 2, 3, 3}, 11)}, {1, 2, 3, 3}, {integer("size", 3)});
+  b.g.values[size_t(l64)].dtype = 11;
+  Node sp;
+  sp.op = "split";
+  sp.name = "split_from_data";
+  sp.inputs = {y, fromData};
+  sp.outputs = {b.value("s0", {-1, 4}), b.value("s1", {-1, 4})};
+  sp.attrs = {integer("axis", 0), integer("num_outputs", 2)};
+  b.g.nodes.push_back(sp);
   auto claims = cpuClaims(b);
-  EXPECT_EQ(claims, (std::vector<int32_t>{1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0}));
+  EXPECT_EQ(claims, (std::vector<int32_t>{1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0}));
 }
 
 } // namespace

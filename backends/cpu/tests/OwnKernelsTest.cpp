@@ -216,7 +216,6 @@ TEST(OwnKernels, Cast) {
     check("cast", with({{"to", Attr::makeType(to)}}), {&b});
   Buf e = rnd(DType::F32, {0});
   check("cast", with({{"to", Attr::makeType(DType::I64)}}), {&e});
-  EXPECT_FALSE(kiln::cpu::castSupported(DType::F32, DType::F16));
 }
 
 TEST(OwnKernels, BinaryBroadcastsBothSides) {
@@ -239,6 +238,245 @@ TEST(OwnKernels, Shape) {
   EXPECT_EQ(check("shape", {}, {&x}), (Dims{3}));
   EXPECT_EQ(check("shape", with({{"start", Attr::makeInt(-2)}}), {&x}), (Dims{2}));
   EXPECT_EQ(check("shape", with({{"start", Attr::makeInt(1)}, {"end", Attr::makeInt(-1)}}), {&x}), (Dims{1}));
+}
+
+} // namespace
+
+// --- pad modes, f16/bf16 casts, lrn, split (own kernels added later) -------------------
+
+namespace {
+
+TEST(OwnKernels, PadReflectEdgeWrap) {
+  for (const char *mode : {"reflect", "edge", "wrap"}) {
+    SCOPED_TRACE(mode);
+    Attrs m = with({{"mode", Attr::makeString(mode)}});
+    Buf x = rnd(DType::F32, {3, 5});
+    Buf p = ints({1, 2, 2, 3}); // pads within the dims
+    EXPECT_EQ(check("pad", m, {&x, &p}), (Dims{6, 10}));
+    Buf big = ints({4, 0, 0, 9}); // wider than the dim: the pattern repeats
+    EXPECT_EQ(check("pad", m, {&x, &big}), (Dims{7, 14}));
+    Buf neg = ints({-1, 2, 1, -2}); // crop one side, pad the other
+    EXPECT_EQ(check("pad", m, {&x, &neg}), (Dims{3, 5}));
+    for (DType t : {DType::I64, DType::I32, DType::I8, DType::U8, DType::F64, DType::Bool}) {
+      Buf y = rnd(t, {2, 3, 4}, 3);
+      Buf py = ints({0, 1, 2, 1, 2, 3});
+      EXPECT_EQ(check("pad", m, {&y, &py}), (Dims{3, 6, 9}));
+    }
+    Buf one = rnd(DType::F32, {4, 1}); // a dim of size 1
+    Buf p1 = ints({0, 3, 0, 2});
+    EXPECT_EQ(check("pad", m, {&one, &p1}), (Dims{4, 6}));
+    Buf five = rnd(DType::F32, {2, 3, 1, 4, 3}); // rank 5, padded on inner and outer dims
+    Buf p5 = ints({1, 0, 0, 2, 1, 0, 1, 0, 1, 2});
+    EXPECT_EQ(check("pad", m, {&five, &p5}), (Dims{3, 4, 1, 7, 6}));
+    Buf empty = rnd(DType::F32, {0, 3}); // empty, padded only along the non-empty dim
+    Buf pe = ints({0, 2, 0, 1});
+    EXPECT_EQ(check("pad", m, {&empty, &pe}), (Dims{0, 6}));
+    Buf scalar = vals<float>(DType::F32, {}, {2.5f});
+    Buf none = ints({});
+    EXPECT_EQ(check("pad", m, {&scalar, &none}), (Dims{}));
+  }
+  // Padding an empty dim in these modes is an error, not a kernel.
+  Buf empty = rnd(DType::F32, {0, 3}), pe = ints({1, 0, 0, 0});
+  std::string why;
+  EXPECT_FALSE(kiln::cpu::makeKernel("pad", with({{"mode", Attr::makeString("edge")}}), {&empty.t, &pe.t},
+                                     {1, 3}, DType::F32, why));
+}
+
+uint32_t bitsOf(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+float floatOf(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+/// f32 values that exercise the rounding: every exponent, halfway cases
+/// for f16 and bf16 (ties to even), subnormals of both formats, overflow
+/// to inf, +-0, +-inf and quiet NaNs; then random bit patterns (no NaNs:
+/// their payloads are checked apart).
+std::vector<float> roundingCases() {
+  std::vector<float> v = {0.f, -0.f, 1.f, -1.f, 65504.f, 65519.f, 65520.f, -65520.f, 1e-8f, -3e-8f,
+                          5.96046448e-8f, 2.98023224e-8f, 2.98023225e-8f, 6.1035156e-5f, 6.1e-5f, 1e-40f,
+                          -1e-45f, 3.4028235e38f, std::numeric_limits<float>::infinity(),
+                          -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN(),
+                          -std::numeric_limits<float>::quiet_NaN()};
+  for (uint32_t e = 0; e < 255; ++e)
+    for (uint32_t low : {0x0000u, 0x1000u, 0x3000u, 0x1001u, 0x0fffu, 0x8000u, 0x18000u, 0x7fffu, 0x17fffu})
+      for (uint32_t s : {0u, 0x80000000u})
+        v.push_back(floatOf(s | (e << 23) | low | 0x2000u * (e & 1)));
+  std::mt19937 gen(7);
+  while (v.size() < 20000) {
+    float f = floatOf(gen());
+    if (!std::isnan(f))
+      v.push_back(f);
+  }
+  return v;
+}
+
+TEST(OwnKernels, CastToAndFromFloat16AndBFloat16) {
+  std::vector<float> f = roundingCases();
+  Buf x = vals<float>(DType::F32, {int64_t(f.size())}, f);
+  std::vector<double> d(f.begin(), f.end());
+  d.push_back(1.0 + 1.0 / 4096 + 1e-12); // rounds up from double (not a float)
+  Buf xd = vals<double>(DType::F64, {int64_t(d.size())}, d);
+  std::vector<uint16_t> halves;
+  for (uint32_t h = 0; h < 65536; ++h) {
+    bool signalingNaN = (h & 0x7c00u) == 0x7c00u && (h & 0x3ffu) && !(h & 0x200u);
+    if (!signalingNaN) // F16C quiets them (still NaN, below)
+      halves.push_back(uint16_t(h));
+  }
+  Buf h = vals<uint16_t>(DType::F16, {int64_t(halves.size())}, halves);
+  Buf bf = vals<uint16_t>(DType::BF16, {int64_t(halves.size())}, halves);
+  Buf i = rnd(DType::I64, {37}), u = rnd(DType::U8, {9, 5}), b = rnd(DType::Bool, {17});
+  Buf empty = rnd(DType::F32, {0, 4});
+  for (bool portable : {false, true}) {
+    SCOPED_TRACE(portable ? "portable" : "default (F16C when the CPU has it)");
+    if (portable)
+      ::setenv("KILN_CPU_NO_F16C", "1", 1);
+    for (DType to : {DType::F16, DType::BF16}) {
+      Attrs a = with({{"to", Attr::makeType(to)}});
+      check("cast", a, {&x});
+      check("cast", a, {&xd});
+      check("cast", a, {&i});
+      check("cast", a, {&u});
+      check("cast", a, {&b});
+      check("cast", a, {&empty});
+      check("cast", a, {to == DType::F16 ? &bf : &h}); // f16 <-> bf16
+    }
+    for (DType to : {DType::F32, DType::F64, DType::I64, DType::I32, DType::I8, DType::U8, DType::Bool}) {
+      Attrs a = with({{"to", Attr::makeType(to)}});
+      check("cast", a, {&h});
+      check("cast", a, {&bf});
+    }
+    std::string why;
+    auto k = kiln::cpu::makeKernel("cast", with({{"to", Attr::makeType(DType::F16)}}), {&x.t}, x.t.shape,
+                                   DType::F16, why);
+    ASSERT_TRUE(k) << why;
+    if (portable)
+      EXPECT_EQ(k->name().find("f16c"), std::string::npos) << k->name();
+#if defined(__x86_64__)
+    else if (__builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx"))
+      EXPECT_NE(k->name().find("f16c"), std::string::npos) << k->name();
+#endif
+    // NaNs with payloads (signaling or not) stay NaNs both ways.
+    std::vector<float> nans = {floatOf(0x7f800001u), floatOf(0xff800123u), floatOf(0x7fc00001u), floatOf(0x7fbfffffu),
+                               floatOf(0x7f802000u), floatOf(0xffffffffu), floatOf(0x7fc00000u), floatOf(0x7f800001u),
+                               floatOf(0x7fa00000u)};
+    Buf nb = vals<float>(DType::F32, {int64_t(nans.size())}, nans);
+    auto kn = kiln::cpu::makeKernel("cast", with({{"to", Attr::makeType(DType::F16)}}), {&nb.t}, nb.t.shape,
+                                    DType::F16, why);
+    ASSERT_TRUE(kn) << why;
+    std::vector<uint16_t> hn(nans.size());
+    const void *in[] = {nans.data()};
+    std::string err;
+    ASSERT_TRUE(kn->run(in, hn.data(), err));
+    for (uint16_t v : hn)
+      EXPECT_TRUE((v & 0x7c00u) == 0x7c00u && (v & 0x3ffu)) << std::hex << v;
+    std::vector<uint16_t> sn = {0x7c01, 0xfc01, 0x7d00, 0x7dff, 0x7c01, 0x7c01, 0x7c01, 0x7c01, 0xfdff};
+    Buf snb = vals<uint16_t>(DType::F16, {9}, sn);
+    auto back = kiln::cpu::makeKernel("cast", with({{"to", Attr::makeType(DType::F32)}}), {&snb.t}, {9},
+                                      DType::F32, why);
+    ASSERT_TRUE(back) << why;
+    std::vector<float> fn(sn.size());
+    const void *in2[] = {sn.data()};
+    ASSERT_TRUE(back->run(in2, fn.data(), err));
+    for (float v : fn)
+      EXPECT_TRUE(std::isnan(v)) << bitsOf(v);
+  }
+  ::unsetenv("KILN_CPU_NO_F16C");
+  EXPECT_TRUE(kiln::cpu::castSupported(DType::F32, DType::F16));
+  EXPECT_TRUE(kiln::cpu::castSupported(DType::BF16, DType::I64));
+}
+
+TEST(OwnKernels, LrnMatchesTheReferenceForOddAndEvenSizes) {
+  auto lrn = [](int64_t size, double alpha, double beta, double bias) {
+    return with({{"size", Attr::makeInt(size)}, {"alpha", Attr::makeFloat(alpha)}, {"beta", Attr::makeFloat(beta)},
+                 {"bias", Attr::makeFloat(bias)}});
+  };
+  Buf x = rnd(DType::F32, {2, 7, 5, 3});
+  for (int64_t size : {1, 2, 3, 4, 5, 6, 9, 16}) { // even sizes: the window reaches one further up
+    SCOPED_TRACE(size);
+    EXPECT_EQ(check("lrn", lrn(size, 1e-4, 0.75, 1.0), {&x}), (Dims{2, 7, 5, 3}));
+    EXPECT_EQ(check("lrn", lrn(size, 0.02, 0.5, 2.0), {&x}), (Dims{2, 7, 5, 3}));
+  }
+  Buf r3 = rnd(DType::F32, {1, 9, 13}), r2 = rnd(DType::F32, {3, 11}), r5 = rnd(DType::F32, {1, 4, 2, 3, 5});
+  EXPECT_EQ(check("lrn", lrn(4, 1.0, 0.6, 0.5), {&r3}), (Dims{1, 9, 13}));
+  EXPECT_EQ(check("lrn", lrn(3, 0.5, 1.0, 1.0), {&r2}), (Dims{3, 11}));
+  EXPECT_EQ(check("lrn", lrn(2, 0.1, 0.75, 1.0), {&r5}), (Dims{1, 4, 2, 3, 5}));
+  Buf e = rnd(DType::F32, {0, 4, 3}), e2 = rnd(DType::F32, {2, 4, 0});
+  EXPECT_EQ(check("lrn", lrn(3, 1e-4, 0.75, 1.0), {&e}), (Dims{0, 4, 3}));
+  EXPECT_EQ(check("lrn", lrn(3, 1e-4, 0.75, 1.0), {&e2}), (Dims{2, 4, 0}));
+  std::string why;
+  Buf d = rnd(DType::F64, {1, 3, 2});
+  EXPECT_FALSE(kiln::cpu::makeKernel("lrn", lrn(3, 1e-4, 0.75, 1.0), {&d.t}, {1, 3, 2}, DType::F64, why));
+}
+
+/// Every output of a split by the own kernels against the reference's outputs.
+void checkSplit(const Attrs &attrs, const std::vector<const Buf *> &in) {
+  std::vector<const Tensor *> ins;
+  for (const Buf *b : in)
+    ins.push_back(b ? &b->t : nullptr);
+  std::vector<Dims> shapes;
+  std::vector<DType> types;
+  kiln::ref::Status st = kiln::ref::inferShapes("split", attrs, ins, shapes, types);
+  ASSERT_TRUE(st.ok) << st.message;
+  std::vector<std::vector<uint8_t>> want(shapes.size());
+  std::vector<Tensor> outs(shapes.size());
+  for (size_t j = 0; j < shapes.size(); ++j) {
+    want[j].assign(size_t(count(shapes[j])) * kiln::ref::dtypeSize(types[j]) + 1, 0xAB);
+    outs[j].dtype = types[j];
+    outs[j].shape = shapes[j];
+    outs[j].data = want[j].data();
+  }
+  st = kiln::ref::run("split", attrs, ins, outs);
+  ASSERT_TRUE(st.ok) << st.message;
+  int64_t rank = int64_t(in[0]->t.shape.size()), axis = attrs.getInt("axis", 0);
+  if (axis < 0)
+    axis += rank;
+  int64_t offset = 0;
+  for (size_t j = 0; j < shapes.size(); ++j) {
+    std::string why, err;
+    auto k = kiln::cpu::makeSplitKernel(in[0]->t, axis, offset, shapes[j], why);
+    ASSERT_TRUE(k) << why;
+    offset += shapes[j][size_t(axis)];
+    std::vector<uint8_t> got(want[j].size(), 0xCD);
+    const void *p[] = {in[0]->t.data};
+    ASSERT_TRUE(k->run(p, got.data(), err)) << err;
+    size_t bytes = got.size() - 1;
+    EXPECT_EQ(0, std::memcmp(want[j].data(), got.data(), bytes)) << "output " << j << " differs";
+    EXPECT_EQ(got[bytes], 0xCD) << "output " << j << " written past its end";
+  }
+  EXPECT_EQ(offset, in[0]->t.shape[size_t(axis)]);
+}
+
+TEST(OwnKernels, SplitEqualExplicitAndRuntimeSizes) {
+  auto attrs = [](int64_t axis, int64_t n, std::vector<int64_t> split = {}) {
+    Attrs a = with({{"axis", Attr::makeInt(axis)}, {"num_outputs", Attr::makeInt(n)}});
+    if (!split.empty())
+      a.set("split", Attr::makeInts(split));
+    return a;
+  };
+  for (DType t : {DType::F32, DType::I64, DType::I32, DType::U8, DType::Bool, DType::F64}) {
+    SCOPED_TRACE(kiln::ref::dtypeName(t));
+    Buf x = rnd(t, {4, 7, 5});
+    checkSplit(attrs(0, 2), {&x});
+    checkSplit(attrs(1, 3), {&x});             // 3, 3, 1: the last piece shorter
+    checkSplit(attrs(-1, 5), {&x});            // negative axis, pieces of 1
+    checkSplit(attrs(1, 3, {2, 0, 5}), {&x});  // explicit sizes with an empty piece
+    checkSplit(attrs(-2, 2, {6, 1}), {&x});
+    Buf sizes = ints({1, 3});
+    checkSplit(attrs(0, 2), {&x, &sizes}); // run-time sizes
+  }
+  Buf h = vals<uint16_t>(DType::F16, {2, 3}, {1, 2, 3, 4, 5, 6});
+  checkSplit(attrs(1, 3), {&h});
+  Buf e = rnd(DType::F32, {0, 6});
+  checkSplit(attrs(1, 2), {&e});
+  checkSplit(attrs(0, 2, {0, 0}), {&e});
+  Buf v = rnd(DType::I64, {11});
+  checkSplit(attrs(0, 4), {&v});
 }
 
 } // namespace

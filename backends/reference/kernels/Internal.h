@@ -299,6 +299,7 @@ void registerRecurrent(Registry &); // Recurrent.cpp: rnn, gru, lstm
 void registerSignal(Registry &); // Signal.cpp: dft, stft, det, col2im, mel_weight_matrix
 void registerDetection(Registry &); // Detection.cpp: roi_align, max_unpool, affine_grid, deform_conv
 void registerMath(Registry &); // Math.cpp: math, bitwise, cum_prod, bit_cast, eye_like
+void registerNorm(Registry &); // Norm.cpp: lrn
 
 /// Checks the input's element type.
 Status requireFloat(const OpCtx &c, size_t i, const char *what = "input");

@@ -177,6 +177,7 @@ const Registry &registry() {
     registerSignal(reg);
     registerDetection(reg);
     registerMath(reg);
+    registerNorm(reg);
     return reg;
   }();
   return r;

@@ -606,6 +606,7 @@ include "kiln/ir/KilnSignalOps.td"
 include "kiln/ir/KilnDetectionOps.td"
 include "kiln/ir/KilnControlFlowOps.td"
 include "kiln/ir/KilnMathOps.td"
+include "kiln/ir/KilnNormOps.td"
 
 //===----------------------------------------------------------------------===//
 // Custom (non-ONNX-standard) ops
