@@ -64,7 +64,9 @@ int main(int argc, char **argv) {
   using namespace kiln::artifact;
   const int kWeights = 64;
   const int64_t elems = int64_t(megabytes) * (1 << 20) / 4 / kWeights;
-  std::vector<float> data(size_t(elems), 0.5f);
+  // One buffer per weight: the writer stores weights that share their bytes
+  // (same pointer and size) once.
+  std::vector<float> data(size_t(elems) * kWeights, 0.5f);
   Graph g;
   g.values.push_back({"x", 1, {elems}});
   g.inputs = {0};
@@ -75,7 +77,7 @@ int main(int argc, char **argv) {
     Value w{"w" + std::to_string(k), 1, {elems}};
     w.isWeight = true;
     w.weightSize = uint64_t(elems) * 4;
-    w.writeData = data.data();
+    w.writeData = data.data() + size_t(elems) * size_t(k);
     g.values.push_back(w);
     int32_t wid = int32_t(g.values.size() - 1);
     g.values.push_back({"y" + std::to_string(k), 1, {elems}});
