@@ -39,6 +39,7 @@
 //===----------------------------------------------------------------------===//
 #include "CpuProfile.h"
 #include "OwnKernels.h"
+#include "Winograd.h"
 #include "kernels/Kernels.h"
 #include "kiln/kiln_plugin.h"
 
@@ -49,6 +50,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -292,9 +294,10 @@ struct NodeInfo {
   std::vector<float> scaledC; // gemm: beta * C when C is a constant and beta != 1
   std::mutex reorderMutex;
   std::vector<std::unique_ptr<Reordered>> reordered;
+  int winoHint = -1; // Winograd chosen (1) or not (0) when an AOT blob was written; -1: decide
 };
 
-enum class Mode { Dnnl, View, Copy, Ref, Own };
+enum class Mode { Dnnl, View, Copy, Ref, Own, Wino };
 
 struct Arg {
   int key;
@@ -318,7 +321,8 @@ struct Step {
   int32_t accumulate = -1;            // sum post-op: copy this value into the result first
   std::vector<int32_t> refInputs;     // Ref, Own: the node's inputs, plain-layout copies substituted
   std::shared_ptr<kiln::cpu::Kernel> kernel; // Own: the plugin's own kernel
-  memory::desc scratch;               // Dnnl: the primitive's scratchpad (user-managed)
+  memory::desc scratch;               // Dnnl: the primitive's scratchpad (user-managed); Wino: its scratch
+  std::shared_ptr<kiln::cpu::WinogradConv> wino; // Wino: kiln's Winograd convolution (WinogradPlan.inc)
 };
 
 /// Every primitive takes its scratchpad from the run that executes it
@@ -1062,6 +1066,7 @@ private:
   /// The argument for an input that may be a constant: constants go to
   /// `want` (reordered once), run-time values stay plain.
 #include "FusedPlan.inc"
+#include "WinogradPlan.inc"
 
   Arg weightArg(NodeInfo &ni, int key, int32_t v, const memory::desc &plain, const memory::desc &want) {
     if (exec.constants[v].data)
@@ -1124,6 +1129,8 @@ private:
         po.append_eltwise(1.f, ni.post.alg, ni.post.alpha, ni.post.beta);
       attr.set_post_ops(po);
       dnnl::convolution_forward::primitive_desc pd(d, attr, eng);
+      if (tryWinograd(ni, in, outShape, out, win, wPlain, pd, step))
+        return true;
       step.prim = dnnl::convolution_forward(pd);
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], pd.src_desc()));
@@ -1817,6 +1824,20 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
         return fail(p, KILN_ERROR_INVALID_ARGUMENT, "node '" + ni.name + "' (" + ni.op + "): " + err);
       break;
     }
+    case Mode::Wino: {
+      const void *a[5] = {}; // src, weights, bias, residual, dst
+      for (const Arg &arg : st.args) {
+        const void *d = arg.value >= 0 ? ptr[arg.value] : arg.data;
+        int at = arg.key == DNNL_ARG_SRC ? 0 : arg.key == DNNL_ARG_WEIGHTS ? 1 : arg.key == DNNL_ARG_BIAS ? 2
+                 : arg.key == DNNL_ARG_SRC_1 ? 3 : 4;
+        a[at] = d;
+      }
+      std::string err;
+      if (!st.wino->run(static_cast<const float *>(a[0]), a[1], static_cast<const float *>(a[2]),
+                        static_cast<const float *>(a[3]), static_cast<float *>(const_cast<void *>(a[4])), scratch, err))
+        return fail(p, KILN_ERROR_INTERNAL, "node '" + ni.name + "': " + err);
+      break;
+    }
     case Mode::Dnnl: {
       std::unordered_map<int, memory> args;
       for (const Arg &a : st.args) {
@@ -1835,6 +1856,7 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
                            : st.mode == Mode::Dnnl ? kiln::cpu::onednnKernel(st.prim)
                            : st.mode == Mode::Ref ? "reference"
                            : st.mode == Mode::Own ? st.kernel->name()
+                           : st.mode == Mode::Wino ? "own:winograd_f4x4_3x3"
                            : st.mode == Mode::View ? "view" : "copy";
       if (ni.hasPost && !st.reorder)
         kernel += "+post";
@@ -2113,9 +2135,20 @@ kiln_status deserialize(kiln_plugin p, const kiln_graph *g, const kiln_partition
       r->mem = memory(r->md, exec->eng, const_cast<uint8_t *>(base + en.offset));
       exec->nodes[en.node]->reordered.push_back(std::move(r));
     }
+    // A convolution keeps the kernel chosen when the blob was written: the
+    // blob holds the weights of that one (Winograd's are [36, C, K]).
+    for (auto &ni : exec->nodes)
+      if (ni->kind == Kind::Conv && !ni->reordered.empty()) {
+        ni->winoHint = 0;
+        for (auto &r : ni->reordered)
+          if (r->md.dims().size() == 3 && r->md.dims()[0] == 36)
+            ni->winoHint = 1;
+      }
     // The primitives for the planned shapes, now (a first run finds them).
     if (kiln_status st = planFor(p, *exec, blob.shapes); st != KILN_OK)
       return st;
+    for (auto &ni : exec->nodes)
+      ni->winoHint = -1; // other shapes: measured
     *out = reinterpret_cast<kiln_executable>(exec.release());
     return KILN_OK;
   } catch (const dnnl::error &err) {

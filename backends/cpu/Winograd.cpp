@@ -1,0 +1,456 @@
+//===- Winograd.cpp - kiln's own Winograd F(4x4,3x3) convolution ---------===//
+//
+// See Winograd.h. The transforms are written out (no multiplications by the
+// zero entries of B^T and A^T) on vectors of one channel block and compiled
+// for AVX-512, AVX2 and baseline x86-64 (target_clones: the dispatch happens
+// once, at load).
+//
+//===----------------------------------------------------------------------===//
+#include "Winograd.h"
+
+#ifdef KILN_CPU_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace kiln::cpu {
+namespace {
+
+using memory = dnnl::memory;
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define KILN_WINO_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define KILN_WINO_CLONES
+#endif
+#define KILN_INLINE inline __attribute__((always_inline))
+
+/// What one chunk's transforms need.
+struct ChunkArgs {
+  const WinoShape *s;
+  const WinoLayout *src, *dst, *res;
+  const WinoAct *acts;
+  int numActs;
+  const float *in, *bias, *residual;
+  float *out;
+  float *v, *m;    // [36][chunk][C], [36][chunk][K]
+  int64_t t0, nt;  // the chunk's first tile and its tile count
+  int64_t chunk;   // rows of v and m
+  int64_t tilesH, tilesW;
+};
+
+/// B^T d for one column of six vectors.
+template <int VL> KILN_INLINE void inRows(const float (*d)[VL], int stride, float (*t)[VL], int tstride) {
+  for (int l = 0; l < VL; ++l) {
+    float d0 = d[0][l], d1 = d[stride][l], d2 = d[2 * stride][l], d3 = d[3 * stride][l],
+          d4 = d[4 * stride][l], d5 = d[5 * stride][l];
+    t[0][l] = 4.f * d0 - 5.f * d2 + d4;
+    t[tstride][l] = -4.f * (d1 + d2) + d3 + d4;
+    t[2 * tstride][l] = 4.f * (d1 - d2) - d3 + d4;
+    t[3 * tstride][l] = 2.f * (d3 - d1) - d2 + d4;
+    t[4 * tstride][l] = 2.f * (d1 - d3) - d2 + d4;
+    t[5 * tstride][l] = 4.f * d1 - 5.f * d3 + d5;
+  }
+}
+
+/// A^T m for one column of six vectors.
+template <int VL> KILN_INLINE void outRows(const float (*m)[VL], int stride, float (*y)[VL], int ystride) {
+  for (int l = 0; l < VL; ++l) {
+    float m0 = m[0][l], m1 = m[stride][l], m2 = m[2 * stride][l], m3 = m[3 * stride][l],
+          m4 = m[4 * stride][l], m5 = m[5 * stride][l];
+    float a = m1 + m2, b = m1 - m2, c = m3 + m4, e = m3 - m4;
+    y[0][l] = m0 + a + c;
+    y[ystride][l] = b + 2.f * e;
+    y[2 * ystride][l] = a + 4.f * c;
+    y[3 * ystride][l] = b + 8.f * e + m5;
+  }
+}
+
+template <int VL> KILN_INLINE void inputTiles(const ChunkArgs &a) {
+  const WinoShape &s = *a.s;
+  const WinoLayout &L = *a.src;
+  // lanes side by side in memory: a channel block of VL, or channels last
+  const bool contiguous = L.blk == VL || (L.blk == 1 && L.sCB == 1);
+  alignas(64) float d[36][VL];
+  alignas(64) float t[36][VL];
+  alignas(64) float o[36][VL];
+  int64_t xiStride = a.chunk * s.C;
+  for (int64_t r = 0; r < a.nt; ++r) {
+    int64_t tile = a.t0 + r, n = tile / (a.tilesH * a.tilesW), rem = tile % (a.tilesH * a.tilesW);
+    int64_t h0 = (rem / a.tilesW) * 4 - s.padT, w0 = (rem % a.tilesW) * 4 - s.padL;
+    bool inside = h0 >= 0 && w0 >= 0 && h0 + 6 <= s.H && w0 + 6 <= s.W;
+    for (int64_t c0 = 0; c0 < s.C; c0 += VL) {
+      int64_t lanes = std::min<int64_t>(VL, s.C - c0);
+      const float *base = a.in + n * L.sN;
+      for (int i = 0; i < 6; ++i)
+        for (int j = 0; j < 6; ++j) {
+          int64_t h = h0 + i, w = w0 + j;
+          float *dst = d[i * 6 + j];
+          if (!inside && (h < 0 || h >= s.H || w < 0 || w >= s.W)) {
+            for (int l = 0; l < VL; ++l)
+              dst[l] = 0.f;
+          } else if (contiguous && lanes == VL) {
+            const float *p = base + (c0 / L.blk) * L.sCB + h * L.sH + w * L.sW;
+            for (int l = 0; l < VL; ++l)
+              dst[l] = p[l];
+          } else {
+            for (int l = 0; l < VL; ++l) {
+              int64_t c = c0 + l;
+              dst[l] = l < lanes ? base[(c / L.blk) * L.sCB + c % L.blk + h * L.sH + w * L.sW] : 0.f;
+            }
+          }
+        }
+      for (int j = 0; j < 6; ++j) // columns: t = B^T d
+        inRows<VL>(&d[j], 6, &t[j], 6);
+      for (int i = 0; i < 6; ++i) // rows: o = t B
+        inRows<VL>(&t[i * 6], 1, &o[i * 6], 1);
+      float *v = a.v + r * s.C + c0;
+      for (int x = 0; x < 36; ++x) {
+        float *vx = v + x * xiStride;
+        if (lanes == VL)
+          for (int l = 0; l < VL; ++l)
+            vx[l] = o[x][l];
+        else
+          for (int l = 0; l < lanes; ++l)
+            vx[l] = o[x][l];
+      }
+    }
+  }
+}
+
+KILN_INLINE float activate(float x, const WinoAct *acts, int n) {
+  for (int i = 0; i < n; ++i) {
+    const WinoAct &a = acts[i];
+    if (a.kind == WinoAct::Relu)
+      x = x > 0.f ? x : x * a.alpha;
+    else if (a.kind == WinoAct::Clip)
+      x = std::min(std::max(x, a.alpha), a.beta);
+  }
+  return x;
+}
+
+template <int VL> KILN_INLINE void outputTiles(const ChunkArgs &a) {
+  const WinoShape &s = *a.s;
+  const WinoLayout &D = *a.dst, *R = a.res;
+  // blocked: whole blocks are written (zeros in the padded channels);
+  // channels last: the lanes side by side; else one lane at a time
+  const bool blocked = D.blk == VL, channelsLast = D.blk == 1 && D.sCB == 1;
+  const bool resContiguous = R && (R->blk == VL || (R->blk == 1 && R->sCB == 1));
+  alignas(64) float m[36][VL];
+  alignas(64) float t[24][VL];
+  alignas(64) float y[16][VL];
+  alignas(64) float bias[VL];
+  int64_t xiStride = a.chunk * s.K;
+  for (int64_t r = 0; r < a.nt; ++r) {
+    int64_t tile = a.t0 + r, n = tile / (a.tilesH * a.tilesW), rem = tile % (a.tilesH * a.tilesW);
+    int64_t oh0 = (rem / a.tilesW) * 4, ow0 = (rem % a.tilesW) * 4;
+    int64_t rows = std::min<int64_t>(4, s.OH - oh0), cols = std::min<int64_t>(4, s.OW - ow0);
+    // the destination's padded channels (blocked layouts) are written as zeros
+    int64_t kEnd = std::max<int64_t>(s.K, blocked ? D.channels : s.K);
+    for (int64_t k0 = 0; k0 < kEnd; k0 += VL) {
+      int64_t lanes = std::max<int64_t>(0, std::min<int64_t>(VL, s.K - k0));
+      const float *mp = a.m + r * s.K + k0;
+      for (int x = 0; x < 36; ++x) {
+        const float *mx = mp + x * xiStride;
+        if (lanes == VL)
+          for (int l = 0; l < VL; ++l)
+            m[x][l] = mx[l];
+        else
+          for (int l = 0; l < VL; ++l)
+            m[x][l] = l < lanes ? mx[l] : 0.f;
+      }
+      for (int l = 0; l < VL; ++l)
+        bias[l] = a.bias && l < lanes ? a.bias[k0 + l] : 0.f;
+      for (int j = 0; j < 6; ++j) // columns: t = A^T m (4 x 6)
+        outRows<VL>(&m[j], 6, &t[j], 6);
+      for (int i = 0; i < 4; ++i) // rows: y = t A (4 x 4)
+        outRows<VL>(&t[i * 6], 1, &y[i * 4], 1);
+      for (int i = 0; i < rows; ++i)
+        for (int j = 0; j < cols; ++j) {
+          int64_t h = oh0 + i, w = ow0 + j;
+          float *yv = y[i * 4 + j];
+          for (int l = 0; l < VL; ++l)
+            yv[l] += bias[l];
+          if (a.residual) {
+            const float *rb = a.residual + n * R->sN + h * R->sH + w * R->sW;
+            if (resContiguous && lanes == VL) {
+              const float *rp = rb + (k0 / R->blk) * R->sCB;
+              for (int l = 0; l < VL; ++l)
+                yv[l] += rp[l];
+            } else
+              for (int l = 0; l < lanes; ++l) {
+                int64_t k = k0 + l;
+                yv[l] += rb[(k / R->blk) * R->sCB + k % R->blk];
+              }
+          }
+          for (int l = 0; l < VL; ++l)
+            yv[l] = l < lanes ? activate(yv[l], a.acts, a.numActs) : 0.f;
+          float *ob = a.out + n * D.sN + h * D.sH + w * D.sW;
+          if (blocked || (channelsLast && lanes == VL)) {
+            float *op = ob + (k0 / D.blk) * D.sCB;
+            for (int l = 0; l < VL; ++l)
+              op[l] = yv[l];
+          } else if (channelsLast) {
+            for (int l = 0; l < lanes; ++l)
+              ob[k0 + l] = yv[l];
+          } else
+            for (int l = 0; l < lanes; ++l) {
+              int64_t k = k0 + l;
+              ob[(k / D.blk) * D.sCB + k % D.blk] = yv[l];
+            }
+        }
+    }
+  }
+}
+
+KILN_WINO_CLONES void inputTransform(const ChunkArgs &a) {
+  if (a.src->blk == 8)
+    inputTiles<8>(a);
+  else
+    inputTiles<16>(a);
+}
+
+KILN_WINO_CLONES void outputTransform(const ChunkArgs &a) {
+  if (a.dst->blk == 8)
+    outputTiles<8>(a);
+  else
+    outputTiles<16>(a);
+}
+
+uint64_t align64(uint64_t v) { return (v + 63) / 64 * 64; }
+
+/// Runs `f` with the OpenMP thread count set to `n` (oneDNN sizes a
+/// primitive's parallelism when it is created).
+template <class F> void withThreads(int n, F &&f) {
+#ifdef KILN_CPU_HAVE_OPENMP
+  int saved = omp_get_max_threads();
+  omp_set_num_threads(n);
+  try {
+    f();
+  } catch (...) {
+    omp_set_num_threads(saved);
+    throw;
+  }
+  omp_set_num_threads(saved);
+#else
+  (void)n;
+  f();
+#endif
+}
+
+} // namespace
+
+bool winoLayoutOf(const memory::desc &md, WinoLayout &out) {
+  const dnnl_memory_desc_t &d = md.data;
+  if (d.ndims != 4 || d.data_type != dnnl_f32 || d.format_kind != dnnl_blocked || d.offset0 != 0)
+    return false;
+  const auto &b = d.format_desc.blocking;
+  for (int i = 0; i < 4; ++i)
+    if (d.padded_offsets[i] != 0)
+      return false;
+  if (d.dims[0] != d.padded_dims[0] || d.dims[2] != d.padded_dims[2] || d.dims[3] != d.padded_dims[3])
+    return false;
+  WinoLayout L;
+  if (b.inner_nblks == 0) {
+    L.blk = 1;
+  } else if (b.inner_nblks == 1 && b.inner_idxs[0] == 1 && (b.inner_blks[0] == 8 || b.inner_blks[0] == 16)) {
+    L.blk = b.inner_blks[0];
+  } else
+    return false;
+  L.sN = b.strides[0];
+  L.sCB = b.strides[1];
+  L.sH = b.strides[2];
+  L.sW = b.strides[3];
+  L.channels = d.padded_dims[1];
+  if (L.blk > 1 && (L.sH % L.blk || L.sW % L.blk || L.sCB % L.blk || L.sN % L.blk))
+    return false; // the block must be contiguous and aligned like its neighbours
+  out = L;
+  return true;
+}
+
+void WinogradConv::transformWeights(const float *w, int64_t K, int64_t C, float *u) {
+  static const double G[6][3] = {{1.0 / 4, 0, 0},
+                                 {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                 {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                 {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                 {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                                 {0, 0, 1}};
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t c = 0; c < C; ++c) {
+      const float *g = w + (k * C + c) * 9;
+      double t[6][3];
+      for (int i = 0; i < 6; ++i)
+        for (int j = 0; j < 3; ++j)
+          t[i][j] = G[i][0] * g[j] + G[i][1] * g[3 + j] + G[i][2] * g[6 + j];
+      for (int i = 0; i < 6; ++i)
+        for (int j = 0; j < 6; ++j) {
+          double v = t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2];
+          u[((i * 6 + j) * C + c) * K + k] = float(v);
+        }
+    }
+}
+
+std::unique_ptr<WinogradConv> WinogradConv::create(const dnnl::engine &eng, const WinoShape &shape,
+                                                   const WinoLayout &src, const WinoLayout &dst,
+                                                   const WinoLayout *residual, bool hasBias,
+                                                   std::vector<WinoAct> acts, int64_t tiles, std::string &why) {
+  const WinoShape &s = shape;
+  if (s.N <= 0 || s.C <= 0 || s.H <= 0 || s.W <= 0 || s.K <= 0 || s.OH <= 0 || s.OW <= 0 || s.padT < 0 ||
+      s.padL < 0) {
+    why = "invalid shape";
+    return nullptr;
+  }
+  for (const WinoLayout *L : {&src, &dst, residual})
+    if (L && L->blk != 1 && L->blk != 8 && L->blk != 16) {
+      why = "unsupported layout";
+      return nullptr;
+    }
+  std::unique_ptr<WinogradConv> w(new WinogradConv());
+  w->eng_ = eng;
+  w->s_ = s;
+  w->src_ = src;
+  w->dst_ = dst;
+  w->hasRes_ = residual != nullptr;
+  if (residual)
+    w->res_ = *residual;
+  w->hasBias_ = hasBias;
+  w->acts_ = std::move(acts);
+  w->tilesH_ = (s.OH + 3) / 4;
+  w->tilesW_ = (s.OW + 3) / 4;
+  w->tiles_ = s.N * w->tilesH_ * w->tilesW_;
+  if (tiles <= 0) {
+    // Keep a chunk's transformed input and products (36 x tiles x (C + K)
+    // floats) within about 1 MiB, but give the products at least 32 rows
+    // (fewer and they re-read the weights for too little work).
+    int64_t per = 36 * 4 * (s.C + s.K);
+    tiles = std::max<int64_t>(32, (int64_t(1) << 20) / per);
+  }
+  w->chunk_ = std::min(tiles, w->tiles_);
+  w->chunks_ = (w->tiles_ + w->chunk_ - 1) / w->chunk_;
+#ifdef KILN_CPU_HAVE_OPENMP
+  w->threads_ = std::max(1, omp_get_max_threads());
+#endif
+  memory::dim M = w->chunk_, C = s.C, K = s.K;
+  w->vMd_ = memory::desc({36, M, C}, memory::data_type::f32, memory::format_tag::abc);
+  w->mMd_ = memory::desc({36, M, K}, memory::data_type::f32, memory::format_tag::abc);
+  memory::desc wAny({36, C, K}, memory::data_type::f32, memory::format_tag::any);
+  try {
+    withThreads(1, [&] {
+      dnnl::primitive_attr attr;
+      attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+      dnnl::matmul::desc d(w->vMd_, wAny, w->mMd_);
+      dnnl::matmul::primitive_desc pd(d, attr, eng);
+      w->weightsMd_ = pd.weights_desc();
+      w->mmScratchMd_ = pd.scratchpad_desc();
+      w->matmul_ = dnnl::matmul(pd);
+      if (std::getenv("KILN_WINO_DEBUG"))
+        fprintf(stderr, "wino matmul: %s\n", pd.impl_info_str());
+    });
+  } catch (const dnnl::error &e) {
+    why = std::string("no oneDNN matmul for the products: ") + e.what();
+    return nullptr;
+  }
+  w->vBytes_ = align64(uint64_t(w->vMd_.get_size()));
+  w->mBytes_ = align64(uint64_t(w->mMd_.get_size()));
+  w->perThread_ = w->vBytes_ + w->mBytes_ + align64(uint64_t(w->mmScratchMd_.get_size()));
+  int usable = int(std::min<int64_t>(w->threads_, w->chunks_));
+  w->threads_ = std::max(1, usable);
+  w->scratchBytes_ = w->perThread_ * uint64_t(w->threads_);
+  return w;
+}
+
+WinogradConv::~WinogradConv() = default;
+
+double WinogradConv::flops() const {
+  double products = 2.0 * 36 * double(chunks_ * chunk_) * double(s_.C) * double(s_.K);
+  double transforms = double(tiles_) * 36 * double(s_.C + s_.K) * 4;
+  return products + transforms;
+}
+
+bool WinogradConv::runThread(int t, int nthr, const float *src, const void *u, const float *bias,
+                             const float *residual, float *dst, void *scratch) const {
+  uint8_t *base = static_cast<uint8_t *>(scratch) + uint64_t(t) * perThread_;
+  float *v = reinterpret_cast<float *>(base), *m = reinterpret_cast<float *>(base + vBytes_);
+  dnnl::stream strm(eng_);
+  std::unordered_map<int, dnnl::memory> args;
+  args.emplace(DNNL_ARG_SRC, memory(vMd_, eng_, v));
+  args.emplace(DNNL_ARG_WEIGHTS, memory(weightsMd_, eng_, const_cast<void *>(u)));
+  args.emplace(DNNL_ARG_DST, memory(mMd_, eng_, m));
+  if (mmScratchMd_.get_size())
+    args.emplace(DNNL_ARG_SCRATCHPAD, memory(mmScratchMd_, eng_, base + vBytes_ + mBytes_));
+  for (int64_t c = t; c < chunks_; c += nthr)
+    chunkRun(c, src, bias, residual, dst, v, m, strm, args);
+  strm.wait();
+  return true;
+}
+
+void WinogradConv::chunkRun(int64_t c, const float *src, const float *bias, const float *residual, float *dst,
+                            float *v, float *m, dnnl::stream &strm,
+                            std::unordered_map<int, dnnl::memory> &args) const {
+  ChunkArgs a;
+  a.s = &s_;
+  a.src = &src_;
+  a.dst = &dst_;
+  a.res = hasRes_ ? &res_ : nullptr;
+  a.acts = acts_.data();
+  a.numActs = int(acts_.size());
+  a.in = src;
+  a.bias = hasBias_ ? bias : nullptr;
+  a.residual = hasRes_ ? residual : nullptr;
+  a.out = dst;
+  a.v = v;
+  a.m = m;
+  a.t0 = c * chunk_;
+  a.nt = std::min(chunk_, tiles_ - a.t0);
+  a.chunk = chunk_;
+  a.tilesH = tilesH_;
+  a.tilesW = tilesW_;
+  inputTransform(a);
+  if (a.nt < chunk_) // the last chunk's unused rows: zeros, not stale bits
+    for (int x = 0; x < 36; ++x)
+      std::memset(v + (x * chunk_ + a.nt) * s_.C, 0, size_t((chunk_ - a.nt) * s_.C) * sizeof(float));
+  matmul_.execute(strm, args);
+  outputTransform(a);
+}
+
+bool WinogradConv::run(const float *src, const void *u, const float *bias, const float *residual, float *dst,
+                       void *scratch, std::string &error) const {
+  int nthr = 1;
+#ifdef KILN_CPU_HAVE_OPENMP
+  nthr = std::max(1, std::min(threads_, omp_get_max_threads()));
+  if (omp_in_parallel())
+    nthr = 1;
+#endif
+  try {
+    if (nthr == 1)
+      return runThread(0, 1, src, u, bias, residual, dst, scratch);
+  } catch (const dnnl::error &e) {
+    error = std::string("winograd: oneDNN: ") + e.what();
+    return false;
+  }
+  bool ok = true;
+  std::string err;
+#ifdef KILN_CPU_HAVE_OPENMP
+#pragma omp parallel num_threads(nthr)
+  {
+    try {
+      runThread(omp_get_thread_num(), omp_get_num_threads(), src, u, bias, residual, dst, scratch);
+    } catch (const std::exception &e) {
+#pragma omp critical(kiln_wino_error)
+      {
+        ok = false;
+        err = e.what();
+      }
+    }
+  }
+#endif
+  if (!ok)
+    error = "winograd: " + err;
+  return ok;
+}
+
+} // namespace kiln::cpu
