@@ -319,6 +319,7 @@ struct Step {
   std::vector<int32_t> reads, writes; // values
   bool reorder = false;               // a layout conversion (CpuLayout below)
   int32_t accumulate = -1;            // sum post-op: copy this value into the result first
+  bool sumCopy = false;               // that copy (a reorder step; sumInPlace may drop it)
   std::vector<int32_t> refInputs;     // Ref, Own: the node's inputs, plain-layout copies substituted
   std::shared_ptr<kiln::cpu::Kernel> kernel; // Own: the plugin's own kernel
   memory::desc scratch;               // Dnnl: the primitive's scratchpad (user-managed); Wino: its scratch
@@ -341,6 +342,9 @@ struct Plan {
   std::map<int32_t, Dims> shapes;     // every value the plan touches
   std::vector<int64_t> offset;        // per value: arena offset, -1 outside it
   std::vector<int32_t> alias;         // per value: the value whose buffer a view shares
+  // Results written into another value's buffer (a sum post-op accumulating
+  // in place of its residual, see sumInPlace): (value, the buffer's value).
+  std::vector<std::pair<int32_t, int32_t>> shared;
   // Layouts: values a primitive keeps in a oneDNN layout other than plain
   // row-major (e.g. nChw16c between convolutions), and the values the plan
   // adds for layout conversions (ids from the graph's value count up).
@@ -1026,8 +1030,10 @@ private:
     if (step.accumulate >= 0) {
       // The result starts as the residual (in the result's layout).
       for (const Arg &a : step.args)
-        if (a.key == DNNL_ARG_DST)
+        if (a.key == DNNL_ARG_DST) {
           addReorder(step.accumulate, mdOf(step.accumulate), a.value, a.md, node);
+          plan.steps.back().sumCopy = true;
+        }
       step.reads.push_back(step.accumulate); // (kept alive up to here)
     }
     plan.steps.push_back(std::move(step));
@@ -1392,12 +1398,74 @@ private:
     }
   }
 
+  /// A sum post-op adds the convolution to what its result buffer holds,
+  /// so pushStep copies the residual there first. When the residual is an
+  /// intermediate of this plan (not a partition input or output, constant or
+  /// known value) already in the result's layout, no later step reads it
+  /// (nor a view of it), and the convolution does not also read it as its
+  /// source, the convolution accumulates in the residual's own buffer: the
+  /// copy goes and the result shares that buffer (Plan::shared). A residual
+  /// add (mobilenet_v2, resnet) then costs no copy.
+  void sumInPlace() {
+    size_t nv = size_t(plan.numValues), ng = exec.constants.size();
+    std::vector<int32_t> alias(nv, -1), last(nv, -1);
+    auto root = [&](int32_t v) {
+      while (alias[v] >= 0)
+        v = alias[v];
+      return v;
+    };
+    for (size_t s = 0; s < plan.steps.size(); ++s) {
+      const Step &st = plan.steps[s];
+      if (st.mode == Mode::View)
+        alias[st.writes[0]] = st.src;
+      for (int32_t v : st.reads)
+        last[root(v)] = int32_t(s);
+    }
+    std::vector<char> fixed(nv, 0); // buffers that are not the plan's to overwrite
+    for (int32_t v : exec.inputs)
+      fixed[v] = 1;
+    for (size_t v = 0; v < ng; ++v)
+      fixed[v] |= exec.isOutput[v] || exec.constants[v].data;
+    for (auto &kv : plan.known)
+      fixed[kv.first] = 1;
+    std::vector<char> drop(plan.steps.size(), 0);
+    bool any = false;
+    for (size_t s = 0; s + 1 < plan.steps.size(); ++s) {
+      const Step &copy = plan.steps[s], &conv = plan.steps[s + 1];
+      if (!copy.sumCopy || conv.accumulate < 0 || copy.args.size() != 2)
+        continue;
+      int32_t out = copy.writes[0], r = root(copy.reads[0]);
+      if (fixed[r] || copy.args[0].md != copy.args[1].md || last[r] != int32_t(s + 1))
+        continue;
+      bool alsoSource = false; // what the convolution reads besides its result buffer
+      for (const Arg &a : conv.args)
+        alsoSource |= a.key != DNNL_ARG_DST && a.value >= 0 && root(a.value) == r;
+      if (alsoSource)
+        continue;
+      drop[s] = 1;
+      any = true;
+      alias[out] = r; // later residuals may be this result: chains share one buffer
+      last[r] = std::max(last[r], last[out]);
+      plan.alias[out] = r;
+      plan.shared.push_back({out, r});
+    }
+    if (!any)
+      return;
+    std::vector<Step> kept;
+    for (size_t s = 0; s < plan.steps.size(); ++s)
+      if (!drop[s])
+        kept.push_back(std::move(plan.steps[s]));
+    plan.steps = std::move(kept);
+  }
+
   /// Intermediates (neither partition inputs, outputs nor constants) get
-  /// arena offsets; views share their source's buffer.
+  /// arena offsets; views share their source's buffer, and a result written
+  /// in place of a residual (sumInPlace) the residual's.
   void planMemory() {
     size_t nv = size_t(plan.numValues), ng = exec.constants.size();
     plan.offset.assign(nv, -1);
     plan.alias.assign(nv, -1);
+    sumInPlace();
     std::vector<int32_t> def(nv, -1), last(nv, -1);
     auto root = [&](int32_t v) {
       while (plan.alias[v] >= 0)
@@ -1419,6 +1487,7 @@ private:
         plan.alias[w] = st.src;
         continue;
       }
+      w = root(w); // a result in place of its residual: the residual's buffer
       if (!isOutput[w] && !isInput[w]) {
         if (def[w] < 0) { // the first writer defines it (a sum post-op's copy)
           def[w] = int32_t(s);
@@ -1731,6 +1800,8 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
   }
   for (auto &[v, bytes] : plan->known)
     ptr[v] = const_cast<uint8_t *>(bytes.data());
+  for (auto &[v, buffer] : plan->shared) // in place of a residual (sumInPlace)
+    ptr[v] = ptr[buffer];
   for (int32_t i = 0; i < numInputs; ++i)
     ptr[exec.inputs[i]] = inputs[i].data;
   for (int32_t i = 0; i < numOutputs; ++i) {

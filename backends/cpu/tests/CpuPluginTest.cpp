@@ -403,6 +403,111 @@ TEST(CpuOps, ConvOutputAlsoReadElsewhereIsNotFused) {
   checkOnCpu(b);
 }
 
+// residual adds: the sum post-op in place ---------------------------------------------
+
+/// Runs `b` (every node on cpu) against the reference plugin (checkOnCpu),
+/// then once more on the cpu plugin alone: the inputs must come back
+/// unchanged. Returns the layout conversions per run (ABI 1.3 stats), which
+/// count the residual copies of sum post-ops.
+uint64_t layoutReordersOnCpu(GraphBuilder &b) {
+  checkOnCpu(b);
+  std::string dir = tempDir(), path = dir + "/sum.kiln", error;
+  Metadata meta;
+  meta.kilnVersion = "0.1.0";
+  EXPECT_TRUE(writeArtifact(path, meta, b.g, error)) << error;
+  kiln::Runtime rt(runtimeOptions());
+  auto m = rt.load(path, error);
+  EXPECT_TRUE(m) << error;
+  if (!m)
+    return 0;
+  std::map<std::string, kiln::Tensor> in, copy;
+  uint32_t seed = 5;
+  for (auto &ri : b.runInputs) {
+    in[ri.name] = randomTensor(ri.shape, seed);
+    copy[ri.name] = randomTensor(ri.shape, seed++);
+  }
+  kiln::Session s(*m);
+  std::vector<kiln::Tensor> out;
+  for (int run = 0; run < 2; ++run) // the second run reuses the plan and its arena
+    EXPECT_TRUE(s.run(in, out, error)) << error;
+  for (auto &[name, t] : in)
+    EXPECT_EQ(std::memcmp(t.data(), copy[name].data(), t.byteSize()), 0) << "input " << name << " was written";
+  auto report = m->memoryReport();
+  std::system(("rm -rf " + dir).c_str());
+  return report.empty() ? 0 : report[0].layoutReorders;
+}
+
+Attr activation(const std::string &a) { return str("activation", a); }
+
+/// x -> a = conv(x) -> c = conv(a) -> y = relu(conv(c) + a) [-> pool(a)] -> conv(y):
+/// a residual block; with `readLater` the residual is read once more after
+/// the block (by a pooling whose result is a second output).
+GraphBuilder residualBlock(bool readLater) {
+  GraphBuilder b;
+  Dims s = {1, 16, 12, 12};
+  std::vector<Attr> pad = {ints("pads", {1, 1, 1, 1})};
+  int32_t x = b.input(s);
+  int32_t a = b.node("conv", {x, b.weight({16, 16, 3, 3}, -.2f, .2f), b.weight({16})}, s, pad);
+  int32_t c = b.node("conv", {a, b.weight({16, 16, 3, 3}, -.2f, .2f), b.weight({16})}, s, pad);
+  std::vector<Attr> fused = pad;
+  fused.push_back(activation("relu"));
+  int32_t y = b.node("fused_conv", {c, b.weight({16, 16, 3, 3}, -.2f, .2f), b.weight({16}), a}, s, fused);
+  if (readLater)
+    b.output(b.node("global_average_pool", {a}, {1, 16, 1, 1}));
+  b.output(b.node("conv", {y, b.weight({8, 16, 3, 3}, -.2f, .2f)}, {1, 8, 12, 12}, pad));
+  return b;
+}
+
+TEST(CpuSumInPlace, DeadResidualIsAccumulatedInPlace) {
+  // The residual's last reader is the sum: no copy of it. Read again later,
+  // it must survive, so the copy stays: exactly one conversion more.
+  GraphBuilder inPlace = residualBlock(false), kept = residualBlock(true);
+  uint64_t without = layoutReordersOnCpu(inPlace), with = layoutReordersOnCpu(kept);
+  EXPECT_EQ(with, without + 1);
+}
+
+TEST(CpuSumInPlace, ChainedBlocksShareOneBuffer) {
+  // resnet's shape: each block's result is the next block's residual.
+  GraphBuilder b;
+  Dims s = {2, 16, 10, 10};
+  std::vector<Attr> pad = {ints("pads", {1, 1, 1, 1})}, fused = pad;
+  fused.push_back(activation("relu"));
+  int32_t x = b.input(s, {-1, 16, 10, 10});
+  int32_t r = b.node("conv", {x, b.weight({16, 16, 3, 3}, -.2f, .2f), b.weight({16})}, s, pad);
+  for (int block = 0; block < 3; ++block) {
+    int32_t c = b.node("conv", {r, b.weight({16, 16, 3, 3}, -.2f, .2f), b.weight({16})}, s, pad);
+    r = b.node("fused_conv", {c, b.weight({16, 16, 3, 3}, -.2f, .2f), b.weight({16}), r}, s, fused);
+  }
+  b.output(b.node("global_average_pool", {r}, {-1, 16, 1, 1}));
+  checkOnCpu(b, {1, 3});
+  EXPECT_LE(layoutReordersOnCpu(b), 1u); // at most the input's conversion
+}
+
+TEST(CpuSumInPlace, ResidualThatIsAlsoTheSourceIsCopied) {
+  // relu(conv(a) + a): the convolution reads `a` while it writes, so its
+  // result cannot take a's buffer even though nothing reads `a` afterwards.
+  GraphBuilder b;
+  Dims s = {1, 16, 9, 9};
+  std::vector<Attr> fused = {ints("pads", {1, 1, 1, 1}), activation("relu")};
+  int32_t x = b.input(s);
+  int32_t a = b.node("conv", {x, b.weight({16, 16, 3, 3}, -.2f, .2f), b.weight({16})}, s, {ints("pads", {1, 1, 1, 1})});
+  int32_t y = b.node("fused_conv", {a, b.weight({16, 16, 3, 3}, -.2f, .2f), b.weight({16}), a}, s, fused);
+  b.output(b.node("conv", {y, b.weight({8, 16, 1, 1})}, {1, 8, 9, 9}));
+  EXPECT_GE(layoutReordersOnCpu(b), 2u); // the input's conversion and the residual's copy
+}
+
+TEST(CpuSumInPlace, PartitionInputResidualIsNeverWritten) {
+  // The residual is the caller's input buffer: the sum must not touch it
+  // (layoutReordersOnCpu checks the input afterwards).
+  GraphBuilder b;
+  Dims s = {1, 16, 8, 8};
+  int32_t x = b.input(s);
+  int32_t a = b.node("conv", {x, b.weight({16, 16, 3, 3}, -.2f, .2f), b.weight({16})}, s, {ints("pads", {1, 1, 1, 1})});
+  int32_t y = b.node("fused_conv", {a, b.weight({16, 16, 1, 1}), b.weight({16}), x}, s, {activation("none")});
+  b.output(b.node("global_average_pool", {y}, {1, 16, 1, 1}));
+  layoutReordersOnCpu(b);
+}
+
 // matrix products -------------------------------------------------------------------
 
 void gemmCase(Dims a, Dims bShape, Dims c, std::vector<Attr> attrs, bool constB = true, bool constC = true) {
