@@ -329,11 +329,15 @@ std::unique_ptr<WinogradConv> WinogradConv::create(const dnnl::engine &eng, cons
     int64_t per = 36 * 4 * (s.C + s.K);
     tiles = std::max<int64_t>(32, (int64_t(1) << 20) / per);
   }
-  w->chunk_ = std::min(tiles, w->tiles_);
-  w->chunks_ = (w->tiles_ + w->chunk_ - 1) / w->chunk_;
 #ifdef KILN_CPU_HAVE_OPENMP
   w->threads_ = std::max(1, omp_get_max_threads());
 #endif
+  // As many chunks as that needs, rounded up to a multiple of the threads
+  // (when there are tiles enough), then evened out: no short last chunk.
+  int64_t n = (w->tiles_ + tiles - 1) / tiles;
+  n = std::min(w->tiles_, (n + w->threads_ - 1) / w->threads_ * w->threads_);
+  w->chunk_ = (w->tiles_ + n - 1) / n;
+  w->chunks_ = (w->tiles_ + w->chunk_ - 1) / w->chunk_;
   memory::dim M = w->chunk_, C = s.C, K = s.K;
   w->vMd_ = memory::desc({36, M, C}, memory::data_type::f32, memory::format_tag::abc);
   w->mMd_ = memory::desc({36, M, K}, memory::data_type::f32, memory::format_tag::abc);
