@@ -167,7 +167,10 @@ Kind kindOf(const std::string &op) {
       // the plugin's own kernels (OwnKernels.cpp): what oneDNN 2.6 lacks
       {"transpose", Kind::Own}, {"gather", Kind::Own}, {"slice", Kind::Own}, {"pad", Kind::Own},
       {"expand", Kind::Own}, {"tile", Kind::Own}, {"where", Kind::Own}, {"cast", Kind::Own},
-      {"shape", Kind::Own}, {"split", Kind::Own},
+      {"shape", Kind::Own}, {"split", Kind::Own}, {"reduce_sum", Kind::Own}, {"reduce_mean", Kind::Own},
+      {"reduce_max", Kind::Own}, {"reduce_min", Kind::Own}, {"reduce_prod", Kind::Own}, {"reduce_l1", Kind::Own},
+      {"reduce_l2", Kind::Own}, {"reduce_sum_square", Kind::Own}, {"reduce_log_sum_exp", Kind::Own},
+      {"arg_max", Kind::Own}, {"arg_min", Kind::Own}, {"cum_sum", Kind::Own},
       // lrn: oneDNN for odd sizes, else the own kernel (ONNX's window is asymmetric for even sizes)
       {"lrn", Kind::Lrn},
       // kiln's fused ops (FusedOps.inc)
@@ -483,6 +486,15 @@ bool canRunOwn(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln
     return n.num_inputs == 1 && ot == ref::DType::I64;
   if (op == "cast")
     return n.num_inputs == 1 && kiln::cpu::castSupported(xt, ot);
+  if (op == "arg_max" || op == "arg_min")
+    return n.num_inputs == 1 && ot == ref::DType::I64 &&
+           (xt == ref::DType::F32 || xt == ref::DType::F64 || xt == ref::DType::I64 || xt == ref::DType::I32);
+  bool floats = xt == ot && (xt == ref::DType::F32 || xt == ref::DType::F64);
+  if (op.rfind("reduce_", 0) == 0) // axes: the attribute, or an operand known at plan time
+    return floats && (n.num_inputs == 1 || (n.num_inputs == 2 && (input(n, 1) < 0 ||
+                                                                   (isIndex(g, input(n, 1)) && known(1, 2)))));
+  if (op == "cum_sum")
+    return floats && n.num_inputs == 2 && isIndex(g, input(n, 1)) && known(1, 2);
   if (!movable(xt) || (op != "where" && xt != ot))
     return false;
   if (op == "transpose")
@@ -593,7 +605,9 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
     EltwiseAlg e;
     if (!eltwiseAlg(op, attrs, e) || n.num_inputs < 1 || !allF32(0, 1))
       return false;
-    for (int i = 1; i < n.num_inputs; ++i) // clip's run-time bounds: not in this cut
+    if (op == "clip" && n.num_inputs == 3) // run-time bounds: the own kernel
+      return allF32(0, 3);
+    for (int i = 1; i < n.num_inputs; ++i)
       if (n.inputs[i] >= 0)
         return false;
     return rank(0) <= 12;
@@ -796,7 +810,8 @@ public:
         step.src = ni.inputs[0];
         step.mode = exec.isOutput[out] ? Mode::Copy : Mode::View;
       } else if (ni.kind == Kind::Own || (ni.kind == Kind::Concat && exec.dtype[out] != ref::DType::F32) ||
-                 (ni.kind == Kind::Lrn && !lrnOnDnnl(ni, insp))) {
+                 (ni.kind == Kind::Lrn && !lrnOnDnnl(ni, insp)) ||
+                 (ni.kind == Kind::Eltwise && ni.op == "clip" && ni.inputs.size() == 3)) {
         // The shape-like operands must be known now (canRun made sure).
         std::string why;
         auto kernel = kiln::cpu::makeKernel(ni.op, ni.attrs, insp, outShapes[0], outTypes[0], why);

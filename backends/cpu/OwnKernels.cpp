@@ -622,6 +622,193 @@ private:
   size_t inRow, offset, outRow;
 };
 
+// --- reductions (f32, f64) -------------------------------------------------------------
+// As the reference: every output accumulates in double, its inputs visited
+// in row-major order (so the sums are the same bits); the input walks once
+// with the accumulators as a second operand whose reduced dims have stride 0.
+
+enum class Red { Sum, Mean, Max, Min, Prod, L1, L2, SumSquare, LogSumExp };
+
+template <class T> class ReduceKernel : public Kernel {
+public:
+  ReduceKernel(const std::string &op, Red kind, Walk w, int64_t m, int64_t count)
+      : Kernel("kiln " + op), kind(kind), w(std::move(w)), m(m), count(count) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const T *x = static_cast<const T *>(in[0]);
+    T *y = static_cast<T *>(out);
+    const double inf = std::numeric_limits<double>::infinity();
+    double init = kind == Red::Max || kind == Red::LogSumExp ? -inf : kind == Red::Min ? inf
+                  : kind == Red::Prod ? 1.0 : 0.0;
+    std::vector<double> acc(static_cast<size_t>(m), init);
+    double *a = acc.data();
+    switch (kind) {
+    case Red::Sum: case Red::Mean: pass(x, a, [](double &s, double v) { s += v; }); break;
+    case Red::Max: case Red::LogSumExp:
+      pass(x, a, [](double &s, double v) { if (std::isnan(v) || v > s) s = std::isnan(s) ? s : v; });
+      break;
+    case Red::Min: pass(x, a, [](double &s, double v) { if (std::isnan(v) || v < s) s = std::isnan(s) ? s : v; }); break;
+    case Red::Prod: pass(x, a, [](double &s, double v) { s *= v; }); break;
+    case Red::L1: pass(x, a, [](double &s, double v) { s += std::fabs(v); }); break;
+    case Red::L2: case Red::SumSquare: pass(x, a, [](double &s, double v) { s += v * v; }); break;
+    }
+    if (kind == Red::LogSumExp) {
+      std::vector<double> sum(static_cast<size_t>(m), 0.0);
+      walk(w, [&](const int64_t *off, int64_t n, const int64_t *st) {
+        double *s = sum.data() + off[0];
+        const double *mx = a + off[0];
+        const T *p = x + off[1];
+        for (int64_t j = 0; j < n; ++j) {
+          double v = mx[j * st[0]];
+          if (std::isfinite(v))
+            s[j * st[0]] += std::exp(double(p[j * st[1]]) - v);
+        }
+      });
+      for (int64_t j = 0; j < m; ++j)
+        if (std::isfinite(a[j]))
+          a[j] += std::log(sum[size_t(j)]);
+    }
+    for (int64_t j = 0; j < m; ++j) {
+      double v = a[j];
+      if (kind == Red::Mean)
+        v /= double(count);
+      if (kind == Red::L2)
+        v = std::sqrt(v);
+      y[j] = T(v);
+    }
+    return true;
+  }
+
+private:
+  template <class F> void pass(const T *x, double *a, F &&f) const {
+    walk(w, [&](const int64_t *off, int64_t n, const int64_t *st) {
+      double *s = a + off[0];
+      const T *p = x + off[1];
+      if (st[0] == 0 && st[1] == 1) { // along the reduced inner dim: one accumulator
+        double t = *s;
+        for (int64_t j = 0; j < n; ++j)
+          f(t, double(p[j]));
+        *s = t;
+      } else if (st[0] == 1 && st[1] == 1) {
+        for (int64_t j = 0; j < n; ++j)
+          f(s[j], double(p[j]));
+      } else
+        for (int64_t j = 0; j < n; ++j)
+          f(s[j * st[0]], double(p[j * st[1]]));
+    });
+  }
+  Red kind;
+  Walk w; // operand 0: accumulators, 1: input
+  int64_t m, count;
+};
+
+// --- arg_max / arg_min ---------------------------------------------------------------------
+// The reference's comparisons per output in the same order (k ascending), the
+// inner dim vectorized: NaN wins (the first, or the last with select_last_index).
+
+template <class T> class ArgKernel : public Kernel {
+public:
+  ArgKernel(bool isMax, bool last, int64_t outer, int64_t n, int64_t inner)
+      : Kernel(isMax ? "kiln arg_max" : "kiln arg_min"), isMax(isMax), last(last), outer(outer), n(n),
+        inner(inner) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const T *x = static_cast<const T *>(in[0]);
+    int64_t *q = static_cast<int64_t *>(out);
+    if (n == 0)
+      return true;
+    std::vector<T> best(static_cast<size_t>(inner));
+    for (int64_t a = 0; a < outer; ++a) {
+      const T *base = x + a * n * inner;
+      int64_t *qi = q + a * inner;
+      std::copy(base, base + inner, best.begin());
+      std::fill(qi, qi + inner, 0);
+      for (int64_t k = 1; k < n; ++k) {
+        const T *row = base + k * inner;
+        for (int64_t b = 0; b < inner; ++b) {
+          T v = row[b], bv = best[size_t(b)];
+          bool better;
+          if constexpr (std::is_floating_point_v<T>) {
+            if (std::isnan(bv))
+              better = last && std::isnan(v);
+            else if (std::isnan(v))
+              better = true;
+            else
+              better = isMax ? (last ? v >= bv : v > bv) : (last ? v <= bv : v < bv);
+          } else
+            better = isMax ? (last ? v >= bv : v > bv) : (last ? v <= bv : v < bv);
+          if (better) {
+            best[size_t(b)] = v;
+            qi[b] = k;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+private:
+  bool isMax, last;
+  int64_t outer, n, inner;
+};
+
+// --- cum_sum (f32, f64: accumulated in double as the reference) --------------------------------
+
+template <class T> class CumSumKernel : public Kernel {
+public:
+  CumSumKernel(bool excl, bool rev, int64_t outer, int64_t n, int64_t inner)
+      : Kernel("kiln cum_sum"), excl(excl), rev(rev), outer(outer), n(n), inner(inner) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const T *x = static_cast<const T *>(in[0]);
+    T *y = static_cast<T *>(out);
+    std::vector<double> sum(static_cast<size_t>(inner));
+    for (int64_t a = 0; a < outer; ++a) {
+      std::fill(sum.begin(), sum.end(), 0.0);
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t e = (a * n + (rev ? n - 1 - j : j)) * inner;
+        const T *p = x + e;
+        T *q = y + e;
+        double *s = sum.data();
+        if (excl)
+          for (int64_t b = 0; b < inner; ++b) {
+            q[b] = T(s[b]);
+            s[b] += double(p[b]);
+          }
+        else
+          for (int64_t b = 0; b < inner; ++b) {
+            s[b] += double(p[b]);
+            q[b] = T(s[b]);
+          }
+      }
+    }
+    return true;
+  }
+
+private:
+  bool excl, rev;
+  int64_t outer, n, inner;
+};
+
+// --- clip with run-time bounds (f32): NaN stays, then max(lo), then min(hi) ---------------
+
+class ClipKernel : public Kernel {
+public:
+  explicit ClipKernel(int64_t n) : Kernel("kiln clip"), n(n) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const float *x = static_cast<const float *>(in[0]);
+    float lo = *static_cast<const float *>(in[1]), hi = *static_cast<const float *>(in[2]);
+    float *y = static_cast<float *>(out);
+    for (int64_t i = 0; i < n; ++i) {
+      float v = x[i];
+      float c = v < lo ? lo : v;
+      c = c > hi ? hi : c;
+      y[i] = std::isnan(v) ? v : c;
+    }
+    return true;
+  }
+
+private:
+  int64_t n;
+};
+
 // --- shape -------------------------------------------------------------------------------
 
 class ShapeKernel : public Kernel {
@@ -640,9 +827,11 @@ private:
 // --- helpers --------------------------------------------------------------------------
 
 bool readInts(const ref::Tensor *t, Dims &out) {
-  if (!t || !t->data || (t->dtype != DType::I64 && t->dtype != DType::I32))
+  if (!t || (t->dtype != DType::I64 && t->dtype != DType::I32))
     return false;
   int64_t n = numel(t->shape);
+  if (!t->data && n > 0) // an empty tensor may have no bytes
+    return false;
   out.resize(size_t(n));
   for (int64_t i = 0; i < n; ++i)
     out[size_t(i)] = t->dtype == DType::I64 ? static_cast<const int64_t *>(t->data)[i]
@@ -679,7 +868,9 @@ bool normAxis(int64_t a, int64_t rank, int64_t &out) {
 
 bool hasKernel(const std::string &op) {
   static const char *ops[] = {"transpose", "gather", "slice", "pad", "expand", "tile", "concat", "where",
-                              "cast", "shape", "add", "sub", "mul", "div", "lrn", "split"};
+                              "cast", "shape", "add", "sub", "mul", "div", "lrn", "split", "reduce_sum",
+                              "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_l1", "reduce_l2",
+                              "reduce_sum_square", "reduce_log_sum_exp", "arg_max", "arg_min", "cum_sum", "clip"};
   return std::find_if(std::begin(ops), std::end(ops), [&](const char *o) { return op == o; }) != std::end(ops);
 }
 
@@ -717,6 +908,109 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
       return std::make_unique<HalfCastKernel>(x.dtype, outType, outN, f16c);
     }
     return std::make_unique<CastKernel>(x.dtype, outType, outN);
+  }
+  if (op.rfind("reduce_", 0) == 0) {
+    static const std::pair<const char *, Red> kinds[] = {
+        {"reduce_sum", Red::Sum}, {"reduce_mean", Red::Mean}, {"reduce_max", Red::Max},
+        {"reduce_min", Red::Min}, {"reduce_prod", Red::Prod}, {"reduce_l1", Red::L1}, {"reduce_l2", Red::L2},
+        {"reduce_sum_square", Red::SumSquare}, {"reduce_log_sum_exp", Red::LogSumExp}};
+    auto it = std::find_if(std::begin(kinds), std::end(kinds), [&](auto &k) { return op == k.first; });
+    if (it == std::end(kinds) || (x.dtype != DType::F32 && x.dtype != DType::F64) || outType != x.dtype) {
+      why = "reductions of f32 and f64 only";
+      return nullptr;
+    }
+    int64_t rank = int64_t(x.shape.size());
+    std::vector<bool> reduce(size_t(rank), false);
+    Dims axes;
+    bool haveAxes = false;
+    if (need(1)) {
+      if (!readInts(in[1], axes)) {
+        why = "reduction axes are not known";
+        return nullptr;
+      }
+      haveAxes = true;
+    } else if (auto a = attrs.getInts("axes")) {
+      axes = *a;
+      haveAxes = true;
+    }
+    if (haveAxes && !axes.empty()) {
+      for (int64_t a : axes) {
+        int64_t n;
+        if (!normAxis(a, rank, n) || reduce[size_t(n)]) {
+          why = "invalid reduction axes";
+          return nullptr;
+        }
+        reduce[size_t(n)] = true;
+      }
+    } else if (!attrs.getInt("noop_with_empty_axes", 0))
+      reduce.assign(size_t(rank), true);
+    // the accumulators: dense over the kept dims, stride 0 over the reduced ones
+    Dims accDims(static_cast<size_t>(rank)), accStrides;
+    int64_t count = 1;
+    for (int64_t i = 0; i < rank; ++i) {
+      accDims[size_t(i)] = reduce[size_t(i)] ? 1 : x.shape[size_t(i)];
+      count *= reduce[size_t(i)] ? x.shape[size_t(i)] : 1;
+    }
+    accStrides = denseStrides(accDims);
+    for (int64_t i = 0; i < rank; ++i)
+      if (reduce[size_t(i)])
+        accStrides[size_t(i)] = 0;
+    Walk w = makeWalk(x.shape, {accStrides, xs}, {0, 0});
+    if (numel(accDims) != outN) {
+      why = "reduction result size";
+      return nullptr;
+    }
+    if (x.dtype == DType::F32)
+      return std::make_unique<ReduceKernel<float>>(op, it->second, std::move(w), outN, count);
+    return std::make_unique<ReduceKernel<double>>(op, it->second, std::move(w), outN, count);
+  }
+  if (op == "arg_max" || op == "arg_min") {
+    int64_t rank = int64_t(x.shape.size()), axis;
+    if (outType != DType::I64 || !normAxis(attrs.getInt("axis", 0), rank, axis)) {
+      why = "invalid arg reduction";
+      return nullptr;
+    }
+    int64_t outer = 1, inner = 1;
+    for (int64_t i = 0; i < axis; ++i)
+      outer *= x.shape[size_t(i)];
+    for (int64_t i = axis + 1; i < rank; ++i)
+      inner *= x.shape[size_t(i)];
+    bool isMax = op == "arg_max", last = attrs.getInt("select_last_index", 0) != 0;
+    int64_t n = x.shape[size_t(axis)];
+    switch (x.dtype) {
+    case DType::F32: return std::make_unique<ArgKernel<float>>(isMax, last, outer, n, inner);
+    case DType::F64: return std::make_unique<ArgKernel<double>>(isMax, last, outer, n, inner);
+    case DType::I64: return std::make_unique<ArgKernel<int64_t>>(isMax, last, outer, n, inner);
+    case DType::I32: return std::make_unique<ArgKernel<int32_t>>(isMax, last, outer, n, inner);
+    default: why = "arg reductions of f32, f64, i64, i32 only"; return nullptr;
+    }
+  }
+  if (op == "cum_sum") {
+    Dims axisV;
+    int64_t rank = int64_t(x.shape.size()), axis;
+    if ((x.dtype != DType::F32 && x.dtype != DType::F64) || outType != x.dtype || !need(1) ||
+        !readInts(in[1], axisV) || axisV.size() != 1 || !normAxis(axisV[0], rank, axis)) {
+      why = "cum_sum of f32/f64 with a known axis only";
+      return nullptr;
+    }
+    int64_t outer = 1, inner = 1;
+    for (int64_t i = 0; i < axis; ++i)
+      outer *= x.shape[size_t(i)];
+    for (int64_t i = axis + 1; i < rank; ++i)
+      inner *= x.shape[size_t(i)];
+    bool excl = attrs.getInt("exclusive", 0) != 0, rev = attrs.getInt("reverse", 0) != 0;
+    int64_t n = x.shape[size_t(axis)];
+    if (x.dtype == DType::F32)
+      return std::make_unique<CumSumKernel<float>>(excl, rev, outer, n, inner);
+    return std::make_unique<CumSumKernel<double>>(excl, rev, outer, n, inner);
+  }
+  if (op == "clip") {
+    if (x.dtype != DType::F32 || outType != DType::F32 || in.size() != 3 || !need(1) || !need(2) ||
+        in[1]->dtype != DType::F32 || in[2]->dtype != DType::F32) {
+      why = "clip with run-time f32 bounds only";
+      return nullptr;
+    }
+    return std::make_unique<ClipKernel>(outN);
   }
   if (op == "lrn") {
     int64_t size = attrs.getInt("size", 0);

@@ -315,7 +315,7 @@ void checkOnCpu(GraphBuilder &b, std::vector<int64_t> batches = {}) {
     uint32_t seed = 17;
     for (auto &ri : b.runInputs) {
       Dims shape = ri.shape;
-      if (batch > 0)
+      if (batch > 0 && !shape.empty()) // scalars (e.g. run-time bounds) keep their shape
         shape[0] = batch;
       in[ri.name] = randomTensor(shape, seed++, ri.lo, ri.hi);
     }
@@ -931,6 +931,23 @@ TEST(CpuOwnKernels, SplitPadModesAndHalfCasts) {
   checkOnCpu(b, {1, 3});
 }
 
+TEST(CpuOwnKernels, ReductionsArgMaxCumSumAndRunTimeClip) {
+  GraphBuilder b;
+  int32_t x = b.input({2, 6, 5}, {-1, 6, 5});
+  int32_t lo = b.input({}, {}, -0.6f, -0.2f), hi = b.input({}, {}, 0.1f, 0.7f);
+  int32_t mean = b.node("reduce_mean", {x}, {-1, 6, 1}, {ints("axes", {-1}), integer("keepdims", 1)});
+  int32_t mx = b.node("reduce_max", {x, b.constantI64({0, 2})}, {6}, {integer("keepdims", 0)});
+  int32_t l2 = b.node("reduce_l2", {x}, {1, 1, 1});
+  int32_t am = b.node("arg_max", {x}, {-1, 5}, {integer("axis", 1), integer("keepdims", 0)});
+  b.g.values[size_t(am)].dtype = 7;
+  int32_t amf = b.node("cast", {am}, {-1, 5}, {dtypeAttr("to", 1)});
+  int32_t cs = b.node("cum_sum", {x, b.constantI64({1})}, {-1, 6, 5}, {integer("reverse", 1)});
+  int32_t cl = b.node("clip", {cs, lo, hi}, {-1, 6, 5});
+  for (int32_t v : {mean, mx, l2, amf, cl})
+    b.output(v);
+  checkOnCpu(b, {1, 3});
+}
+
 // ahead of time: serialized partitions ---------------------------------------------
 
 /// conv -> relu -> conv -> global pool -> flatten -> gemm, dynamic batch.
@@ -1081,7 +1098,7 @@ TEST(CpuQuery, RefusesWhatItCannotRunExactly) {
   n.outputs = {b.value("ri", {3, 4}, 7)};
   b.g.nodes.push_back(n);                                        // 5: i64
   b.node("conv", {b.input({1, 2, 5, 5, 5}), b.weight({2, 2, 3, 3, 3})}, {1, 2, 3, 3, 3}); // 6: 3-D conv
-  b.node("reduce_sum", {y}, {1, 1});                             // 7: not ours
+  b.node("reduce_sum", {y}, {1, 1});                             // 7: own kernel (f32)
   b.node("max_pool", {img}, {1, 2, 5, 5}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})}); // 8
   // 9, 10: a shape computed from run-time data inside the graph would make
   // the plan data-dependent.
@@ -1102,8 +1119,11 @@ TEST(CpuQuery, RefusesWhatItCannotRunExactly) {
   sp.outputs = {b.value("s0", {-1, 4}), b.value("s1", {-1, 4})};
   sp.attrs = {integer("axis", 0), integer("num_outputs", 2)};
   b.g.nodes.push_back(sp);
+  // 16: reduce_sum of i64: not ours (the reference's integer rules)
+  int32_t ri = b.node("reduce_sum", {yi}, {1, 1});
+  b.g.values[size_t(ri)].dtype = 7;
   auto claims = cpuClaims(b);
-  EXPECT_EQ(claims, (std::vector<int32_t>{1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0}));
+  EXPECT_EQ(claims, (std::vector<int32_t>{1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0}));
 }
 
 } // namespace

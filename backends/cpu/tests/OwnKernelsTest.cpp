@@ -480,3 +480,99 @@ TEST(OwnKernels, SplitEqualExplicitAndRuntimeSizes) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(OwnKernels, ReductionsWithAndWithoutKeepdims) {
+  const char *ops[] = {"reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
+                       "reduce_l1", "reduce_l2", "reduce_sum_square", "reduce_log_sum_exp"};
+  for (DType t : {DType::F32, DType::F64}) {
+    Buf x = rnd(t, {3, 5, 7, 2});
+    for (const char *op : ops) {
+      SCOPED_TRACE(std::string(op) + " " + kiln::ref::dtypeName(t));
+      for (int64_t keep : {0, 1}) {
+        Attrs k = with({{"keepdims", Attr::makeInt(keep)}});
+        check(op, k, {&x}); // every axis
+        Attrs a = k;
+        a.set("axes", Attr::makeInts({-1}));
+        check(op, a, {&x}); // the inner dim
+        a.set("axes", Attr::makeInts({0, 2}));
+        check(op, a, {&x}); // outer and middle, not contiguous
+        a.set("axes", Attr::makeInts({1}));
+        check(op, a, {&x});
+        Buf axes = ints({-3, 3}); // run-time axes operand
+        check(op, k, {&x, &axes});
+      }
+      Buf nodata = ints({}); // empty axes without bytes (as an empty constant): every axis
+      nodata.t.data = nullptr;
+      check(op, {}, {&x, &nodata});
+      Attrs noop = with({{"noop_with_empty_axes", Attr::makeInt(1)}});
+      Buf none = ints({});
+      EXPECT_EQ(check(op, noop, {&x, &none}), (Dims{3, 5, 7, 2}));
+      Buf e = rnd(t, {2, 0, 3}); // empty: the reduced outputs hold the identity (or NaN for mean)
+      EXPECT_EQ(check(op, with({{"axes", Attr::makeInts({1})}, {"keepdims", Attr::makeInt(0)}}), {&e}), (Dims{2, 3}));
+      Buf s = vals<float>(DType::F32, {}, {-1.5f}); // a scalar
+      if (t == DType::F32)
+        EXPECT_EQ(check(op, {}, {&s}), (Dims{}));
+    }
+  }
+  // NaN propagates through max/min as in the reference.
+  float nan = std::numeric_limits<float>::quiet_NaN();
+  Buf n = vals<float>(DType::F32, {2, 3}, {1.f, nan, 3.f, -1.f, 2.f, nan});
+  for (const char *op : {"reduce_max", "reduce_min", "reduce_log_sum_exp", "reduce_sum"})
+    check(op, with({{"axes", Attr::makeInts({1})}}), {&n});
+  std::string why;
+  Buf i = rnd(DType::I64, {3, 4});
+  EXPECT_FALSE(kiln::cpu::makeKernel("reduce_sum", {}, {&i.t}, {1, 1}, DType::I64, why));
+}
+
+TEST(OwnKernels, ArgMaxArgMin) {
+  float nan = std::numeric_limits<float>::quiet_NaN();
+  Buf ties = vals<float>(DType::F32, {2, 5}, {1.f, 3.f, 3.f, -2.f, 3.f, nan, 0.f, nan, 4.f, 4.f});
+  Buf x = rnd(DType::F32, {4, 6, 3}), d = rnd(DType::F64, {3, 7}), i = rnd(DType::I64, {5, 4}),
+      j = rnd(DType::I32, {2, 3, 9});
+  for (const char *op : {"arg_max", "arg_min"}) {
+    SCOPED_TRACE(op);
+    for (int64_t last : {0, 1})
+      for (int64_t keep : {0, 1}) {
+        auto a = [&](int64_t axis) {
+          return with({{"axis", Attr::makeInt(axis)}, {"keepdims", Attr::makeInt(keep)},
+                       {"select_last_index", Attr::makeInt(last)}});
+        };
+        check(op, a(1), {&ties});
+        check(op, a(0), {&ties});
+        check(op, a(-2), {&x});
+        check(op, a(2), {&x});
+        check(op, a(0), {&x});
+        check(op, a(-1), {&d});
+        check(op, a(0), {&i});
+        check(op, a(1), {&j});
+      }
+    Buf e = rnd(DType::F32, {0, 4});
+    EXPECT_EQ(check(op, with({{"axis", Attr::makeInt(1)}}), {&e}), (Dims{0, 1}));
+  }
+}
+
+TEST(OwnKernels, CumSumAndClipWithRunTimeBounds) {
+  for (DType t : {DType::F32, DType::F64}) {
+    Buf x = rnd(t, {3, 4, 5});
+    for (int64_t axis : {0, 1, -1}) {
+      Buf ax = ints({axis});
+      for (int64_t excl : {0, 1})
+        for (int64_t rev : {0, 1})
+          check("cum_sum", with({{"exclusive", Attr::makeInt(excl)}, {"reverse", Attr::makeInt(rev)}}), {&x, &ax});
+    }
+    Buf ax32 = vals<int32_t>(DType::I32, {}, {1}), e = rnd(t, {0, 3});
+    check("cum_sum", {}, {&x, &ax32});
+    check("cum_sum", {}, {&e, &ax32});
+  }
+  float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  Buf x = vals<float>(DType::F32, {9}, {-3.f, -0.5f, 0.f, 0.25f, 2.f, nan, inf, -inf, 1.f});
+  Buf lo = vals<float>(DType::F32, {}, {-1.f}), hi = vals<float>(DType::F32, {1}, {0.5f});
+  check("clip", {}, {&x, &lo, &hi});
+  Buf r = rnd(DType::F32, {7, 13});
+  check("clip", {}, {&r, &lo, &hi});
+  check("clip", {}, {&r, &hi, &lo}); // min above max: max wins, as the reference
+}
+
+} // namespace
