@@ -170,7 +170,10 @@ Kind kindOf(const std::string &op) {
       {"shape", Kind::Own}, {"split", Kind::Own}, {"reduce_sum", Kind::Own}, {"reduce_mean", Kind::Own},
       {"reduce_max", Kind::Own}, {"reduce_min", Kind::Own}, {"reduce_prod", Kind::Own}, {"reduce_l1", Kind::Own},
       {"reduce_l2", Kind::Own}, {"reduce_sum_square", Kind::Own}, {"reduce_log_sum_exp", Kind::Own},
-      {"arg_max", Kind::Own}, {"arg_min", Kind::Own}, {"cum_sum", Kind::Own},
+      {"arg_max", Kind::Own}, {"arg_min", Kind::Own}, {"cum_sum", Kind::Own}, {"equal", Kind::Own},
+      {"less", Kind::Own}, {"less_or_equal", Kind::Own}, {"greater", Kind::Own}, {"greater_or_equal", Kind::Own},
+      {"and", Kind::Own}, {"or", Kind::Own}, {"xor", Kind::Own}, {"neg", Kind::Own}, {"reciprocal", Kind::Own},
+      {"floor", Kind::Own}, {"ceil", Kind::Own}, {"round", Kind::Own},
       // lrn: oneDNN for odd sizes, else the own kernel (ONNX's window is asymmetric for even sizes)
       {"lrn", Kind::Lrn},
       // kiln's fused ops (FusedOps.inc)
@@ -489,6 +492,18 @@ bool canRunOwn(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln
   if (op == "arg_max" || op == "arg_min")
     return n.num_inputs == 1 && ot == ref::DType::I64 &&
            (xt == ref::DType::F32 || xt == ref::DType::F64 || xt == ref::DType::I64 || xt == ref::DType::I32);
+  if (op == "equal" || op == "less" || op == "less_or_equal" || op == "greater" || op == "greater_or_equal" ||
+      op == "and" || op == "or" || op == "xor") { // bool result, operands of one type
+    bool logic = op == "and" || op == "or" || op == "xor";
+    bool types = logic ? xt == ref::DType::Bool
+                       : (xt == ref::DType::F32 || xt == ref::DType::F64 || xt == ref::DType::I64 ||
+                          xt == ref::DType::I32 || (xt == ref::DType::Bool && op == "equal"));
+    return n.num_inputs == 2 && input(n, 1) >= 0 && dtypeOf(g, input(n, 1)) == xt && ot == ref::DType::Bool &&
+           types && g->values[x].type.rank <= 12 && g->values[input(n, 1)].type.rank <= 12;
+  }
+  if (op == "neg" || op == "reciprocal" || op == "floor" || op == "ceil" || op == "round")
+    return n.num_inputs == 1 && xt == ot &&
+           (xt == ref::DType::F32 || (op == "neg" && (xt == ref::DType::I64 || xt == ref::DType::I32)));
   bool floats = xt == ot && (xt == ref::DType::F32 || xt == ref::DType::F64);
   if (op.rfind("reduce_", 0) == 0) // axes: the attribute, or an operand known at plan time
     return floats && (n.num_inputs == 1 || (n.num_inputs == 2 && (input(n, 1) < 0 ||

@@ -809,6 +809,81 @@ private:
   int64_t n;
 };
 
+// --- comparisons and bool logic with broadcasting (bool result) ---------------------------
+
+enum class Cmp { Eq, Lt, Le, Gt, Ge, And, Or, Xor };
+
+/// uint8_t holds bool tensors (bytes compared as truth values, as the reference).
+template <class T> inline bool compare(Cmp k, T x, T y) {
+  if constexpr (std::is_same_v<T, uint8_t>)
+    return compare<bool>(k, x != 0, y != 0);
+  switch (k) {
+  case Cmp::Eq: return x == y;
+  case Cmp::Lt: return x < y;
+  case Cmp::Le: return x <= y;
+  case Cmp::Gt: return x > y;
+  case Cmp::Ge: return x >= y;
+  case Cmp::And: return x && y;
+  case Cmp::Or: return x || y;
+  default: return bool(x) != bool(y);
+  }
+}
+
+template <class T> class CompareKernel : public Kernel {
+public:
+  CompareKernel(const std::string &op, Cmp k, Walk w) : Kernel("kiln " + op), k(k), w(std::move(w)) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const T *a = static_cast<const T *>(in[0]), *b = static_cast<const T *>(in[1]);
+    uint8_t *o = static_cast<uint8_t *>(out);
+    walk(w, [&](const int64_t *off, int64_t n, const int64_t *st) {
+      uint8_t *d = o + off[0];
+      const T *x = a + off[1], *y = b + off[2];
+      if (st[1] == 1 && st[2] == 1)
+        for (int64_t j = 0; j < n; ++j)
+          d[j] = compare(k, x[j], y[j]);
+      else
+        for (int64_t j = 0; j < n; ++j)
+          d[j] = compare(k, x[j * st[1]], y[j * st[2]]);
+    });
+    return true;
+  }
+
+private:
+  Cmp k;
+  Walk w;
+};
+
+// --- f32 unary: neg, reciprocal, floor, ceil, round (half to even); integer neg wraps ------
+
+enum class Un { Neg, Recip, Floor, Ceil, Round };
+
+template <class T> class UnaryKernel : public Kernel {
+public:
+  UnaryKernel(const std::string &op, Un k, int64_t n) : Kernel("kiln " + op), k(k), n(n) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const T *x = static_cast<const T *>(in[0]);
+    T *y = static_cast<T *>(out);
+    if constexpr (std::is_integral_v<T>) { // neg: two's complement wrap (the minimum stays)
+      using U = std::make_unsigned_t<T>;
+      for (int64_t i = 0; i < n; ++i)
+        y[i] = T(U(0) - U(x[i]));
+    } else {
+      switch (k) {
+      case Un::Neg: for (int64_t i = 0; i < n; ++i) y[i] = -x[i]; break;
+      case Un::Recip: for (int64_t i = 0; i < n; ++i) y[i] = T(1) / x[i]; break;
+      case Un::Floor: for (int64_t i = 0; i < n; ++i) y[i] = std::floor(x[i]); break;
+      case Un::Ceil: for (int64_t i = 0; i < n; ++i) y[i] = std::ceil(x[i]); break;
+      case Un::Round: for (int64_t i = 0; i < n; ++i) y[i] = std::nearbyint(x[i]); break;
+      }
+    }
+    return true;
+  }
+
+private:
+  Un k;
+  int64_t n;
+};
+
 // --- shape -------------------------------------------------------------------------------
 
 class ShapeKernel : public Kernel {
@@ -870,7 +945,9 @@ bool hasKernel(const std::string &op) {
   static const char *ops[] = {"transpose", "gather", "slice", "pad", "expand", "tile", "concat", "where",
                               "cast", "shape", "add", "sub", "mul", "div", "lrn", "split", "reduce_sum",
                               "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_l1", "reduce_l2",
-                              "reduce_sum_square", "reduce_log_sum_exp", "arg_max", "arg_min", "cum_sum", "clip"};
+                              "reduce_sum_square", "reduce_log_sum_exp", "arg_max", "arg_min", "cum_sum", "clip",
+                              "equal", "less", "less_or_equal", "greater", "greater_or_equal", "and", "or", "xor",
+                              "neg", "reciprocal", "floor", "ceil", "round"};
   return std::find_if(std::begin(ops), std::end(ops), [&](const char *o) { return op == o; }) != std::end(ops);
 }
 
@@ -1003,6 +1080,45 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
     if (x.dtype == DType::F32)
       return std::make_unique<CumSumKernel<float>>(excl, rev, outer, n, inner);
     return std::make_unique<CumSumKernel<double>>(excl, rev, outer, n, inner);
+  }
+  static const std::pair<const char *, Cmp> cmps[] = {
+      {"equal", Cmp::Eq}, {"less", Cmp::Lt}, {"less_or_equal", Cmp::Le}, {"greater", Cmp::Gt},
+      {"greater_or_equal", Cmp::Ge}, {"and", Cmp::And}, {"or", Cmp::Or}, {"xor", Cmp::Xor}};
+  auto cmp = std::find_if(std::begin(cmps), std::end(cmps), [&](auto &c) { return op == c.first; });
+  if (cmp != std::end(cmps)) {
+    Cmp k = cmp->second;
+    bool logic = k == Cmp::And || k == Cmp::Or || k == Cmp::Xor;
+    if (!need(1) || in[1]->dtype != x.dtype || outType != DType::Bool ||
+        (logic ? x.dtype != DType::Bool : (x.dtype == DType::Bool && k != Cmp::Eq))) {
+      why = "comparison operands";
+      return nullptr;
+    }
+    Walk w = makeWalk(out, {outStrides, broadcastStrides(x.shape, out), broadcastStrides(in[1]->shape, out)},
+                      {0, 0, 0});
+    switch (x.dtype) {
+    case DType::F32: return std::make_unique<CompareKernel<float>>(op, k, std::move(w));
+    case DType::F64: return std::make_unique<CompareKernel<double>>(op, k, std::move(w));
+    case DType::I64: return std::make_unique<CompareKernel<int64_t>>(op, k, std::move(w));
+    case DType::I32: return std::make_unique<CompareKernel<int32_t>>(op, k, std::move(w));
+    case DType::Bool: return std::make_unique<CompareKernel<uint8_t>>(op, k, std::move(w));
+    default: why = "comparisons of f32, f64, i64, i32 and bool only"; return nullptr;
+    }
+  }
+  if (op == "neg" || op == "reciprocal" || op == "floor" || op == "ceil" || op == "round") {
+    Un k = op == "neg" ? Un::Neg : op == "reciprocal" ? Un::Recip : op == "floor" ? Un::Floor
+           : op == "ceil" ? Un::Ceil : Un::Round;
+    if (outType != x.dtype) {
+      why = "unary result type";
+      return nullptr;
+    }
+    if (x.dtype == DType::F32)
+      return std::make_unique<UnaryKernel<float>>(op, k, outN);
+    if (k == Un::Neg && x.dtype == DType::I64)
+      return std::make_unique<UnaryKernel<int64_t>>(op, k, outN);
+    if (k == Un::Neg && x.dtype == DType::I32)
+      return std::make_unique<UnaryKernel<int32_t>>(op, k, outN);
+    why = "f32 (neg: also i64, i32) only";
+    return nullptr;
   }
   if (op == "clip") {
     if (x.dtype != DType::F32 || outType != DType::F32 || in.size() != 3 || !need(1) || !need(2) ||

@@ -3,7 +3,9 @@
 // Data movement and small elementwise ops oneDNN 2.6 has no primitive for
 // (transpose, gather, slice, pad in every mode, expand, tile, concat and
 // split of any element type, where, cast incl. f16/bf16, shape, f32 binary
-// ops with broadcasting on both sides, lrn with ONNX's window). Each
+// ops with broadcasting on both sides, comparisons and bool logic, lrn with
+// ONNX's window, f32/f64 reductions and cum_sum accumulated in double as the
+// reference, arg_max/arg_min, clip with run-time bounds). Each
 // kernel is built once per plan (shapes known) and runs plain C++ loops: the
 // strides of an N-d access pattern are collapsed where dims are contiguous,
 // the odometer advances once per row, and the inner loop over the last dim

@@ -948,6 +948,29 @@ TEST(CpuOwnKernels, ReductionsArgMaxCumSumAndRunTimeClip) {
   checkOnCpu(b, {1, 3});
 }
 
+TEST(CpuOwnKernels, ComparisonsFeedWhere) {
+  // where(x < y or x >= 0.5, x, y) with y broadcast, and a mask from an
+  // integer equality, as attention masks are built.
+  GraphBuilder b;
+  int32_t x = b.input({2, 4, 6}, {-1, 4, 6});
+  int32_t y = b.weight({4, 1});
+  auto boolean = [&](int32_t v) {
+    b.g.values[size_t(v)].dtype = 9;
+    return v;
+  };
+  int32_t lt = boolean(b.node("less", {x, y}, {-1, 4, 6}));
+  int32_t ge = boolean(b.node("greater_or_equal", {x, b.weight({}, 0.5f, 0.5f)}, {-1, 4, 6}));
+  int32_t either = boolean(b.node("or", {lt, ge}, {-1, 4, 6}));
+  int32_t w = b.node("where", {either, x, y}, {-1, 4, 6});
+  int32_t ids = b.node("cast", {b.weight({6}, -2.f, 2.f)}, {6}, {dtypeAttr("to", 7)});
+  b.g.values[size_t(ids)].dtype = 7;
+  int32_t eq = boolean(b.node("equal", {ids, b.constantI64({0})}, {6}));
+  int32_t masked = b.node("where", {eq, b.weight({}, -1e4f, -1e4f), x}, {-1, 4, 6});
+  b.output(w);
+  b.output(masked);
+  checkOnCpu(b, {1, 3});
+}
+
 // ahead of time: serialized partitions ---------------------------------------------
 
 /// conv -> relu -> conv -> global pool -> flatten -> gemm, dynamic batch.

@@ -576,3 +576,58 @@ TEST(OwnKernels, CumSumAndClipWithRunTimeBounds) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(OwnKernels, ComparisonsAndLogicBroadcast) {
+  float nan = std::numeric_limits<float>::quiet_NaN();
+  Buf f = vals<float>(DType::F32, {2, 3}, {1.f, nan, -0.f, 2.f, 3.f, nan});
+  Buf g = vals<float>(DType::F32, {3}, {1.f, nan, 0.f});
+  for (const char *op : {"equal", "less", "less_or_equal", "greater", "greater_or_equal"}) {
+    SCOPED_TRACE(op);
+    EXPECT_EQ(check(op, {}, {&f, &g}), (Dims{2, 3})); // NaN compares false, -0 == 0
+    for (DType t : {DType::F32, DType::F64, DType::I64, DType::I32}) {
+      Buf a = rnd(t, {4, 1, 5}, 1), b = rnd(t, {3, 1}, 2), c = rnd(t, {4, 3, 5}, 3);
+      EXPECT_EQ(check(op, {}, {&a, &b}), (Dims{4, 3, 5})); // both sides broadcast
+      EXPECT_EQ(check(op, {}, {&c, &a}), (Dims{4, 3, 5}));
+      Buf s = rnd(t, {}, 4), e = rnd(t, {0, 5}, 5);
+      EXPECT_EQ(check(op, {}, {&s, &c}), (Dims{4, 3, 5}));
+      EXPECT_EQ(check(op, {}, {&e, &s}), (Dims{0, 5}));
+    }
+  }
+  Buf p = vals<uint8_t>(DType::Bool, {4}, {0, 1, 2, 1}), q = vals<uint8_t>(DType::Bool, {4}, {0, 2, 1, 0});
+  Buf r = rnd(DType::Bool, {3, 4}, 6);
+  for (const char *op : {"equal", "and", "or", "xor"}) {
+    SCOPED_TRACE(op);
+    check(op, {}, {&p, &q}); // bytes other than 0/1 are true
+    EXPECT_EQ(check(op, {}, {&r, &q}), (Dims{3, 4}));
+  }
+  std::string why;
+  EXPECT_FALSE(kiln::cpu::makeKernel("less", {}, {&p.t, &q.t}, {4}, DType::Bool, why));
+  Buf u = rnd(DType::U8, {3});
+  EXPECT_FALSE(kiln::cpu::makeKernel("equal", {}, {&u.t, &u.t}, {3}, DType::Bool, why));
+}
+
+} // namespace
+
+namespace {
+
+TEST(OwnKernels, NegReciprocalFloorCeilRound) {
+  float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  Buf x = vals<float>(DType::F32, {13}, {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 0.f, -0.f, nan, inf, -inf, 1e-40f, 7.25f});
+  Buf r = rnd(DType::F32, {5, 9}), e = rnd(DType::F32, {0, 2});
+  for (const char *op : {"neg", "reciprocal", "floor", "ceil", "round"}) {
+    SCOPED_TRACE(op);
+    check(op, {}, {&x}); // round: halves to even
+    check(op, {}, {&r});
+    check(op, {}, {&e});
+  }
+  Buf i = vals<int64_t>(DType::I64, {4}, {std::numeric_limits<int64_t>::min(), -3, 0, 9});
+  Buf j = vals<int32_t>(DType::I32, {3}, {std::numeric_limits<int32_t>::min(), 5, -7});
+  check("neg", {}, {&i}); // the minimum wraps to itself
+  check("neg", {}, {&j});
+  std::string why;
+  EXPECT_FALSE(kiln::cpu::makeKernel("round", {}, {&i.t}, {4}, DType::I64, why));
+}
+
+} // namespace
