@@ -2136,7 +2136,8 @@ bool parseBlob(const uint8_t *d, uint64_t size, Blob &b, std::string &error) {
   auto get = [&](void *dst, uint64_t n) {
     if (size - at < n)
       return false;
-    std::memcpy(dst, d + at, n);
+    if (n) // dst may be null when n is 0
+      std::memcpy(dst, d + at, n);
     at += n;
     return true;
   };

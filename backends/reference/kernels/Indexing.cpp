@@ -791,7 +791,7 @@ Status computeNms(const OpCtx &c, std::vector<int64_t> &sel) {
   std::vector<int64_t> cand, kept;
   for (int64_t b = 0; b < B; ++b)
     for (int64_t cl = 0; cl < C; ++cl) {
-      const double *sc = &scores[(b * C + cl) * N];
+      const double *sc = scores.data() + (b * C + cl) * N; // N may be 0
       cand.clear();
       for (int64_t i = 0; i < N; ++i)
         if (!p.hasScore || sc[i] > p.score) cand.push_back(i);
