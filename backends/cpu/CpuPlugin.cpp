@@ -297,6 +297,7 @@ struct NodeInfo {
   bool hasPost = false;       // conv: apply `post` to its result...
   EltwiseAlg post;
   int32_t postOutput = -1;    // ... and write it to this value
+  int32_t dwPartner = -1;     // 1x1 conv: the 3x3 depthwise conv fused into it (DwFusion.inc)
   std::vector<float> scaledC; // gemm: beta * C when C is a constant and beta != 1
   std::mutex reorderMutex;
   std::vector<std::unique_ptr<Reordered>> reordered;
@@ -326,6 +327,7 @@ struct Step {
   bool reorder = false;               // a layout conversion (CpuLayout below)
   int32_t accumulate = -1;            // sum post-op: copy this value into the result first
   bool sumCopy = false;               // that copy (a reorder step; sumInPlace may drop it)
+  int32_t dwNode = -1;                // a 1x1 conv's step that also computes this depthwise node
   std::vector<int32_t> refInputs;     // Ref, Own: the node's inputs, plain-layout copies substituted
   std::shared_ptr<kiln::cpu::Kernel> kernel; // Own: the plugin's own kernel
   memory::desc scratch;               // Dnnl: the primitive's scratchpad (user-managed); Wino: its scratch
@@ -394,6 +396,7 @@ struct Executable {
   uint64_t refFallbacks = 0;
   std::atomic<uint64_t> weightReorders{0}; // constants repacked at run time
   kiln::cpu::Profiler profiler; // ABI 1.2 executable_profile
+  bool blockedConvs = false;     // convolutions in nChw16c: a 1x1 + depthwise pair is fused (DwFusion.inc)
 };
 
 // --- query ------------------------------------------------------------------------
@@ -738,7 +741,7 @@ public:
     plan.numValues = int32_t(exec.constants.size());
     for (size_t k = 0; k < exec.nodes.size(); ++k) {
       NodeInfo &ni = *exec.nodes[k];
-      if (ni.fusedAway)
+      if (ni.fusedAway || dwDone.count(k))
         continue;
       // Shapes through the reference rules; shape-like operands read the
       // values known at plan time.
@@ -782,6 +785,8 @@ public:
       }
       plan.shapes[ni.outputs[0]] = outShapes[0];
       plan.shapes[out] = outShapes[0];
+      if (ni.dwPartner >= 0 && buildConvDw(k, ni, insp, outShapes[0], out))
+        continue; // the depthwise partner's result, in one primitive
 
       // Shape computations: evaluated now, once per plan.
       bool evaluable = (ni.kind == Kind::Own || ni.kind == Kind::View ||
@@ -1102,6 +1107,7 @@ private:
   /// The argument for an input that may be a constant: constants go to
   /// `want` (reordered once), run-time values stay plain.
 #include "FusedPlan.inc"
+#include "DwFusion.inc"
 #include "WinogradPlan.inc"
 
   Arg weightArg(NodeInfo &ni, int key, int32_t v, const memory::desc &plain, const memory::desc &want) {
@@ -1127,6 +1133,12 @@ private:
                                   : plainMd(w);
       bool hasBias = in.size() > 2 && in[2];
       memory::desc src = anyMd(x), dst = exec.isOutput[out] ? plainMd(outShape) : anyMd(outShape);
+      if (exec.blockedConvs) { // channel blocks around fused depthwise steps (DwFusion.inc)
+        if (x[1] >= 16)
+          src = memory::desc(x, memory::data_type::f32, memory::format_tag::nChw16c);
+        if (!exec.isOutput[out])
+          dst = memory::desc(outShape, memory::data_type::f32, memory::format_tag::nChw16c);
+      }
       memory::desc bias = plainMd({w[0]});
       memory::desc wAsk = weightConst ? anyMd(wd) : wPlain;
       auto d = hasBias ? dnnl::convolution_forward::desc(pk, algorithm::convolution_direct, src, wAsk,
@@ -1675,6 +1687,9 @@ kiln_status compileImpl(kiln_plugin p, const kiln_graph *g, const kiln_partition
       break;
     }
   }
+  // 1x1 conv -> 3x3 depthwise conv as one primitive (KILN_CPU_DW_FUSION=0: never).
+  if (const char *e = std::getenv("KILN_CPU_DW_FUSION"); !e || std::string(e) != "0")
+    PlanBuilder::markDwPartners(*exec, readers);
   *out = reinterpret_cast<kiln_executable>(exec.release());
   return KILN_OK;
 }
@@ -1961,6 +1976,8 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
                            : st.mode == Mode::View ? "view" : "copy";
       if (ni.hasPost && !st.reorder)
         kernel += "+post";
+      if (st.dwNode >= 0 && !st.reorder)
+        kernel += "+dw";
       exec.profiler.record(st.reorder ? -1 : ni.graphNode, kernel, started);
     }
   }

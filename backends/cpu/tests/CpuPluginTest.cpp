@@ -508,6 +508,99 @@ TEST(CpuSumInPlace, PartitionInputResidualIsNeverWritten) {
   layoutReordersOnCpu(b);
 }
 
+// 1x1 conv + 3x3 depthwise conv in one primitive ----------------------------------------
+
+/// The kernels the cpu plugin ran per graph node (one run, profiled).
+std::map<int32_t, std::string> kernelsOnCpu(GraphBuilder &b) {
+  std::map<int32_t, std::string> kernels;
+  std::string dir = tempDir(), path = dir + "/dw.kiln", error;
+  Metadata meta;
+  meta.kilnVersion = "0.1.0";
+  EXPECT_TRUE(writeArtifact(path, meta, b.g, error)) << error;
+  kiln::Runtime rt(runtimeOptions());
+  auto m = rt.load(path, error);
+  EXPECT_TRUE(m) << error;
+  if (m) {
+    std::map<std::string, kiln::Tensor> in;
+    for (auto &ri : b.runInputs)
+      in[ri.name] = randomTensor(ri.shape, 9);
+    kiln::Session s(*m);
+    std::vector<kiln::Tensor> out;
+    m->setProfiling(true);
+    EXPECT_TRUE(s.run(in, out, error)) << error;
+    for (const auto &e : m->profile())
+      if (e.node >= 0)
+        kernels[e.node] = e.kernel;
+  }
+  std::system(("rm -rf " + dir).c_str());
+  return kernels;
+}
+
+/// mobilenet_v2's inverted residual block: expand (1x1, relu6), depthwise
+/// (3x3, padding 1, `stride`, relu6), project (1x1); with `alsoRead` the
+/// expanded value has a second reader.
+GraphBuilder invertedResidual(int64_t stride, int64_t hw, bool alsoRead = false) {
+  GraphBuilder b;
+  int64_t c = 16, e = 96, o = (hw + 2 - 3) / stride + 1;
+  std::vector<Attr> relu6 = {activation("clip"), real("alpha", 0.0), real("beta", 6.0)};
+  int32_t x = b.input({2, c, hw, hw}, {-1, c, hw, hw}, -2.f, 2.f);
+  int32_t ex = b.node("fused_conv", {x, b.weight({e, c, 1, 1}, -.5f, .5f), b.weight({e})}, {-1, e, hw, hw}, relu6);
+  std::vector<Attr> dw = relu6;
+  dw.push_back(integer("group", e));
+  dw.push_back(ints("pads", {1, 1, 1, 1}));
+  dw.push_back(ints("strides", {stride, stride}));
+  int32_t d = b.node("fused_conv", {ex, b.weight({e, 1, 3, 3}, -.5f, .5f), b.weight({e})}, {-1, e, o, o}, dw);
+  int32_t p = b.node("conv", {d, b.weight({c, e, 1, 1}, -.3f, .3f), b.weight({c})}, {-1, c, o, o});
+  b.output(b.node("global_average_pool", {p}, {-1, c, 1, 1}));
+  if (alsoRead)
+    b.output(b.node("global_max_pool", {ex}, {-1, e, 1, 1}));
+  return b;
+}
+
+TEST(CpuDwFusion, ExpandAndDepthwiseRunAsOnePrimitive) {
+  // (oneDNN 2.6 fuses from about 56x56 up; below it declines: next test.)
+  for (int64_t stride : {1, 2})
+    for (int64_t hw : {56}) {
+      SCOPED_TRACE("stride " + std::to_string(stride) + ", " + std::to_string(hw) + "x" + std::to_string(hw));
+      GraphBuilder b = invertedResidual(stride, hw);
+      checkOnCpu(b, {1, 3}); // against the reference plugin, three batch sizes
+      auto kernels = kernelsOnCpu(b);
+      // The expand node's step computes the depthwise result; the
+      // depthwise node runs no step of its own.
+      ASSERT_TRUE(kernels.count(0));
+      EXPECT_NE(kernels[0].find("+dw"), std::string::npos) << kernels[0];
+      EXPECT_FALSE(kernels.count(1)) << kernels[1];
+      EXPECT_TRUE(kernels.count(2));
+    }
+}
+
+TEST(CpuDwFusion, WithoutAFusedKernelBothRunAlone) {
+  // Small maps: oneDNN offers only its reference composition, which the
+  // plugin declines; the two nodes run as two primitives.
+  for (int64_t stride : {1, 2}) {
+    GraphBuilder b = invertedResidual(stride, 9);
+    checkOnCpu(b, {3});
+    EXPECT_TRUE(kernelsOnCpu(b).count(1));
+  }
+}
+
+TEST(CpuDwFusion, ExpandedValueReadElsewhereIsNotFused) {
+  GraphBuilder b = invertedResidual(1, 56, true);
+  checkOnCpu(b);
+  auto kernels = kernelsOnCpu(b);
+  ASSERT_TRUE(kernels.count(0) && kernels.count(1));
+  EXPECT_EQ(kernels[0].find("+dw"), std::string::npos) << kernels[0];
+}
+
+TEST(CpuDwFusion, OffSwitch) {
+  ::setenv("KILN_CPU_DW_FUSION", "0", 1);
+  GraphBuilder b = invertedResidual(2, 56);
+  checkOnCpu(b);
+  auto kernels = kernelsOnCpu(b);
+  ::unsetenv("KILN_CPU_DW_FUSION");
+  EXPECT_TRUE(kernels.count(1)); // the depthwise node ran on its own
+}
+
 // matrix products -------------------------------------------------------------------
 
 void gemmCase(Dims a, Dims bShape, Dims c, std::vector<Attr> attrs, bool constB = true, bool constC = true) {
