@@ -465,7 +465,7 @@ bool shapeDerived(const kiln_graph *g, const std::vector<int32_t> &prod, int32_t
     return true;
   static const std::set<std::string> through = {"gather", "unsqueeze", "squeeze", "concat", "slice", "cast",
                                                 "reshape", "flatten", "identity", "transpose", "expand",
-                                                "tile", "pad", "where"};
+                                                "tile", "pad", "where", "add", "sub", "mul"};
   if (!through.count(op))
     return keyable(g, v); // this plugin claims no other op with an integer result: a partition input
   for (int32_t i = 0; i < n.num_inputs; ++i)
@@ -554,7 +554,10 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
   for (int32_t i = 0; i < n.num_inputs; ++i)
     if (n.inputs[i] >= g->num_values)
       return false;
-  bool anyType = kind == Kind::Own || kind == Kind::View || kind == Kind::Concat;
+  std::string opName = n.op;
+  bool intArith = kind == Kind::Binary && (opName == "add" || opName == "sub" || opName == "mul") &&
+                  (dtypeOf(g, n.outputs[0]) == ref::DType::I64 || dtypeOf(g, n.outputs[0]) == ref::DType::I32);
+  bool anyType = kind == Kind::Own || kind == Kind::View || kind == Kind::Concat || intArith;
   if (!anyType && !isF32(g, n.outputs[0]))
     return false;
   ref::Attrs attrs;
@@ -631,6 +634,10 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
     return rank(0) <= 12;
   }
   case Kind::Binary:
+    if (intArith) // i64/i32 add, sub, mul (shape arithmetic): the own kernel, wrapping
+      return n.num_inputs == 2 && input(n, 0) >= 0 && input(n, 1) >= 0 &&
+             dtypeOf(g, input(n, 0)) == dtypeOf(g, n.outputs[0]) &&
+             dtypeOf(g, input(n, 1)) == dtypeOf(g, n.outputs[0]) && rank(0) <= 12 && rank(1) <= 12;
     // oneDNN broadcasts src1 only; what needs more (e.g. 1 - mask) runs on
     // the plugin's own broadcasting kernel (add, sub, mul, div).
     if (n.num_inputs != 2 || !allF32(0, 2) || rank(0) > 12 || rank(1) > 12)
@@ -790,7 +797,7 @@ public:
 
       // Shape computations: evaluated now, once per plan.
       bool evaluable = (ni.kind == Kind::Own || ni.kind == Kind::View ||
-                        (ni.kind == Kind::Concat && exec.dtype[out] != ref::DType::F32)) &&
+                        ((ni.kind == Kind::Concat || ni.kind == Kind::Binary) && exec.dtype[out] != ref::DType::F32)) &&
                        allKnown && numel(outShapes[0]) <= 4096;
       if (evaluable) {
         std::vector<uint8_t> bytes(size_t(numel(outShapes[0])) * ref::dtypeSize(outTypes[0]));
@@ -831,7 +838,8 @@ public:
         step.mode = exec.isOutput[out] ? Mode::Copy : Mode::View;
       } else if (ni.kind == Kind::Own || (ni.kind == Kind::Concat && exec.dtype[out] != ref::DType::F32) ||
                  (ni.kind == Kind::Lrn && !lrnOnDnnl(ni, insp)) ||
-                 (ni.kind == Kind::Eltwise && ni.op == "clip" && ni.inputs.size() == 3)) {
+                 (ni.kind == Kind::Eltwise && ni.op == "clip" && ni.inputs.size() == 3) ||
+                 (ni.kind == Kind::Binary && exec.dtype[out] != ref::DType::F32)) {
         // The shape-like operands must be known now (canRun made sure).
         std::string why;
         auto kernel = kiln::cpu::makeKernel(ni.op, ni.attrs, insp, outShapes[0], outTypes[0], why);

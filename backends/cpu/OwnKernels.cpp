@@ -884,6 +884,30 @@ private:
   int64_t n;
 };
 
+// --- i64/i32 add, sub, mul with broadcasting: two's complement wrap-around (shape arithmetic) ---
+
+template <class T> class IntBinaryKernel : public Kernel {
+public:
+  IntBinaryKernel(const std::string &op, Bin bin, Walk w) : Kernel("kiln " + op), bin(bin), w(std::move(w)) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const T *a = static_cast<const T *>(in[0]), *b = static_cast<const T *>(in[1]);
+    T *o = static_cast<T *>(out);
+    walk(w, [&](const int64_t *off, int64_t n, const int64_t *st) {
+      T *d = o + off[0];
+      const T *x = a + off[1], *y = b + off[2];
+      for (int64_t j = 0; j < n; ++j) {
+        uint64_t p = uint64_t(x[j * st[1]]), q = uint64_t(y[j * st[2]]);
+        d[j] = T(bin == Bin::Add ? p + q : bin == Bin::Sub ? p - q : p * q);
+      }
+    });
+    return true;
+  }
+
+private:
+  Bin bin;
+  Walk w;
+};
+
 // --- shape -------------------------------------------------------------------------------
 
 class ShapeKernel : public Kernel {
@@ -1141,11 +1165,19 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
                                        float(attrs.getFloat("beta", 0.75)), float(attrs.getFloat("bias", 1.0)));
   }
   if (op == "add" || op == "sub" || op == "mul" || op == "div") {
-    if (!need(1) || x.dtype != DType::F32 || in[1]->dtype != DType::F32 || outType != DType::F32) {
-      why = "binary ops on f32 only";
+    bool ints = (x.dtype == DType::I64 || x.dtype == DType::I32) && op != "div";
+    if (!need(1) || (x.dtype != DType::F32 && !ints) || in[1]->dtype != x.dtype || outType != x.dtype) {
+      why = "binary ops on f32 (add, sub, mul also on i64, i32) only";
       return nullptr;
     }
     Bin b = op == "add" ? Bin::Add : op == "sub" ? Bin::Sub : op == "mul" ? Bin::Mul : Bin::Div;
+    if (ints) {
+      Walk w = makeWalk(out, {outStrides, broadcastStrides(x.shape, out), broadcastStrides(in[1]->shape, out)},
+                        {0, 0, 0});
+      if (x.dtype == DType::I64)
+        return std::make_unique<IntBinaryKernel<int64_t>>(op, b, std::move(w));
+      return std::make_unique<IntBinaryKernel<int32_t>>(op, b, std::move(w));
+    }
     return std::make_unique<BinaryKernel>(
         op, b, makeWalk(out, {outStrides, broadcastStrides(x.shape, out), broadcastStrides(in[1]->shape, out)},
                         {0, 0, 0}));

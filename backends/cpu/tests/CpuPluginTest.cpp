@@ -1064,6 +1064,32 @@ TEST(CpuOwnKernels, ComparisonsFeedWhere) {
   checkOnCpu(b, {1, 3});
 }
 
+TEST(CpuOwnKernels, IntegerShapeArithmeticAtPlanTimeAndRunTime) {
+  // reshape to [batch * 6, 4] with the batch from the input's shape (evaluated
+  // when the plan is built), and i64 arithmetic on run-time data.
+  GraphBuilder b;
+  int32_t x = b.input({2, 6, 4}, {-1, 6, 4}, -50.f, 50.f);
+  auto i64 = [&](int32_t v) {
+    b.g.values[size_t(v)].dtype = 7;
+    return v;
+  };
+  int32_t shp = i64(b.node("shape", {x}, {3}));
+  int32_t batch = i64(b.node("gather", {shp, b.constantI64({0})}, {1}));
+  int32_t rows = i64(b.node("mul", {batch, b.constantI64({6})}, {1}));
+  int32_t cols = i64(b.node("sub", {b.constantI64({5}), b.constantI64({1})}, {1}));
+  int32_t target = i64(b.node("concat", {rows, cols}, {2}, {integer("axis", 0)}));
+  int32_t r = b.node("reshape", {x, target}, {-1, 4});
+  int32_t xi = i64(b.node("cast", {r}, {-1, 4}, {dtypeAttr("to", 7)}));
+  int32_t sum = i64(b.node("add", {xi, b.constantI64({1, -2, 3, -4})}, {-1, 4}));
+  int32_t prod = i64(b.node("mul", {sum, xi}, {-1, 4}));
+  int32_t back = b.node("cast", {prod}, {-1, 4}, {dtypeAttr("to", 1)});
+  b.output(r);
+  b.output(back);
+  auto claims = cpuClaims(b);
+  EXPECT_EQ(claims, std::vector<int32_t>(b.g.nodes.size(), 1));
+  checkOnCpu(b, {1, 3});
+}
+
 // ahead of time: serialized partitions ---------------------------------------------
 
 /// conv -> relu -> conv -> global pool -> flatten -> gemm, dynamic batch.

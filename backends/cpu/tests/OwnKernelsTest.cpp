@@ -631,3 +631,25 @@ TEST(OwnKernels, NegReciprocalFloorCeilRound) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(OwnKernels, IntegerAddSubMulWrapAround) {
+  int64_t big = std::numeric_limits<int64_t>::max(), small = std::numeric_limits<int64_t>::min();
+  Buf a = vals<int64_t>(DType::I64, {2, 3}, {big, small, 7, -9, 0, 3}), b = vals<int64_t>(DType::I64, {3}, {1, -1, big});
+  Buf c = vals<int32_t>(DType::I32, {4}, {std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min(), -5, 6});
+  Buf d = vals<int32_t>(DType::I32, {}, {3});
+  for (const char *op : {"add", "sub", "mul"}) {
+    SCOPED_TRACE(op);
+    EXPECT_EQ(check(op, {}, {&a, &b}), (Dims{2, 3})); // overflow wraps as in the reference
+    EXPECT_EQ(check(op, {}, {&b, &a}), (Dims{2, 3}));
+    EXPECT_EQ(check(op, {}, {&c, &d}), (Dims{4}));
+    Buf x = rnd(DType::I64, {4, 1, 5}, 1), y = rnd(DType::I64, {3, 1}, 2), e = rnd(DType::I64, {0, 3, 1});
+    EXPECT_EQ(check(op, {}, {&x, &y}), (Dims{4, 3, 5}));
+    EXPECT_EQ(check(op, {}, {&e, &y}), (Dims{0, 3, 1}));
+  }
+  std::string why; // integer division (zero divisors, rounding) stays with the reference
+  EXPECT_FALSE(kiln::cpu::makeKernel("div", {}, {&a.t, &b.t}, {2, 3}, DType::I64, why));
+}
+
+} // namespace
