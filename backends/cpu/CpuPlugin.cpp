@@ -95,10 +95,14 @@ int64_t numel(const Dims &s) {
 }
 
 /// Below this many estimated flops per run a plan runs on one thread
-/// (KILN_CPU_SMALL_WORK_FLOPS overrides; 0 turns the rule off).
+/// (KILN_CPU_SMALL_WORK_FLOPS overrides; 0 turns the rule off). Measured on
+/// the 2-core benchmark machine (bench/RESULTS.md): waking the second thread
+/// for each primitive (OpenMP's passive wait) costs more than it saves up to
+/// the MLP and the small CNN at batch 16 (9 and ~20 MFLOP); squeezenet1_1 at
+/// batch 1 (~700 MFLOP) gains from it.
 const double kSmallWorkFlops = [] {
   const char *e = std::getenv("KILN_CPU_SMALL_WORK_FLOPS");
-  return e && *e ? std::atof(e) : 4e6;
+  return e && *e ? std::atof(e) : 5e7;
 }();
 
 bool strict() {
