@@ -22,24 +22,31 @@ std::string Plugin::lastError() const {
   return msg && *msg ? msg : "(the plugin gave no message)";
 }
 
-/// OpenMP's default wait policy spins worker threads between parallel
-/// regions. On a machine whose cores are shared with other work (a server
-/// running more than kiln, CI) a spinning team waits for a descheduled
-/// member: squeezenet1_1 at batch 1 on 2 threads of a busy 2-core machine
-/// took 97 ms spinning and 24 ms passive (1 thread: 23 ms); see
-/// bench/RESULTS.md. libgomp reads the policy once, when it is loaded, which
-/// is when the first plugin linking it (the oneDNN cpu plugin) is opened, so
-/// the host sets it here unless the user chose one (OMP_WAIT_POLICY or
-/// GOMP_SPINCOUNT in the environment win; OMP_WAIT_POLICY=ACTIVE restores
-/// spinning).
-static void preferPassiveOpenMP() {
+/// How oneDNN's OpenMP team waits between parallel regions. libgomp's
+/// default spins 300000 times before sleeping, which stalls badly when the
+/// cores are shared with other work (a spinning member holds a core that a
+/// descheduled one needs: squeezenet1_1 at batch 1 on 2 threads of a 2-core
+/// machine with one other busy process, median/p90 15/73 ms, 1 thread 8 ms).
+/// A passive wait (no spin) avoids that but pays a futex wake-up for every
+/// primitive, and a batch-1 network is a chain of small primitives: on a
+/// quiet machine mobilenet_v2 at batch 1, 2 threads, took 5.9 ms passive
+/// and 3.6 ms with a short spin (ONNX Runtime 4.0 ms). A spin of 1000
+/// iterations covers the gap between two primitives of one run and ends
+/// soon after the run: with one other busy process, 9.9 ms (passive 7.4,
+/// ORT 8.2/15.7 p90). bench/RESULTS.md has the measurements. libgomp reads
+/// these variables once, when it is loaded, which is when the first plugin
+/// linking it (the oneDNN cpu plugin) is opened, so the host sets
+/// GOMP_SPINCOUNT here unless the user chose (OMP_WAIT_POLICY or
+/// GOMP_SPINCOUNT in the environment win: PASSIVE for a heavily shared
+/// machine, ACTIVE for a dedicated one).
+static void preferShortOpenMPSpin() {
   if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("GOMP_SPINCOUNT"))
-    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    ::setenv("GOMP_SPINCOUNT", "1000", 0);
 }
 
 std::unique_ptr<Plugin> Plugin::load(const std::string &path, const kiln_plugin_options &options,
                                      std::string &error) {
-  preferPassiveOpenMP();
+  preferShortOpenMPSpin();
   void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char *e = dlerror();
