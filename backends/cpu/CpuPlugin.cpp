@@ -96,13 +96,14 @@ int64_t numel(const Dims &s) {
 
 /// Below this many estimated flops per run a plan runs on one thread
 /// (KILN_CPU_SMALL_WORK_FLOPS overrides; 0 turns the rule off). Measured on
-/// the 2-core benchmark machine (bench/RESULTS.md): waking the second thread
-/// for each primitive (OpenMP's passive wait) costs more than it saves up to
-/// the MLP and the small CNN at batch 16 (9 and ~20 MFLOP); squeezenet1_1 at
-/// batch 1 (~700 MFLOP) gains from it.
+/// the 2-core benchmark machine with OpenMP's short spin (bench/RESULTS.md,
+/// "OpenMP wait"): the MLP at batch 16 (9 MFLOP) runs 0.083 ms on one
+/// thread and, on two, 0.048 ms or, whenever the second thread has gone to
+/// sleep between runs, 0.2 ms; the small CNN at batch 16 (~20 MFLOP) gains
+/// steadily from the second thread (0.39 -> 0.25 ms), at batch 1 not.
 const double kSmallWorkFlops = [] {
   const char *e = std::getenv("KILN_CPU_SMALL_WORK_FLOPS");
-  return e && *e ? std::atof(e) : 5e7;
+  return e && *e ? std::atof(e) : 1e7;
 }();
 
 bool strict() {
