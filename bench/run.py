@@ -92,6 +92,7 @@ def pooled(results):
     return {
         "median": pick(0.5), "p90": pick(0.9),
         "load": statistics.median(r["load_ms"] for r in results),
+        "open": statistics.median(r.get("plugin_open_ms", 0.0) for r in results),
         "rss_mib": max(r["peak_rss_kib"] for r in results) / 1024.0,
         "n": len(runs),
     }
@@ -370,6 +371,12 @@ def main():
                      "frozen + optimize_for_inference; BLAS: " +
                      "; ".join(f"{'PT' if n == 'torch' else 'PT+OpenBLAS'} = {v}" for n, v in blas.items()) +
                      ".")
+    opens = sorted(summary[c]["kiln"]["open"] for c in cases)
+    notes.append(f"kiln opens its plugins (cpu and reference: dlopen of oneDNN) before the timed load, "
+                 f"once per process: median {fmt(opens[len(opens) // 2])} ms "
+                 f"({fmt(opens[0])} to {fmt(opens[-1])}) over the cases, not in the load column; "
+                 "ONNX Runtime's library is loaded at require() and torch at import, outside their "
+                 "load columns too.")
     fb = {m: n for m, n in fallbacks.items() if n}
     notes.append("kiln compile -O3 --target cpu,reference: nodes on the reference plugin: " +
                  (", ".join(f"{m} {n}" for m, n in fb.items()) if fb else "none") + ".")
