@@ -1,7 +1,7 @@
 //===- KilnBench.cpp - kiln side of the CPU benchmark (bench/run.py) ------===//
 //
 //   kiln-bench-model MODEL.kiln --input NAME=FILE.npy ... [--expect NAME=FILE.npy ...]
-//       [--rtol R] [--atol A] [--threads N] [--warmup N] [--iterations N]
+//       [--rtol R] [--atol A] [--threads N] [--warmup N] [--warmup-ms MS] [--iterations N]
 //       [--per-op] [--plugin-path DIR]
 //
 // Opens the cpu and reference plugins (plugin_open_ms, once per process),
@@ -87,6 +87,7 @@ int main(int argc, char **argv) {
   std::vector<std::pair<std::string, std::string>> inputSpecs, expectSpecs;
   kiln::Runtime::Options ro;
   int warmup = 5, iterations = 50;
+  double warmupMs = 0;
   double rtol = 1e-3, atol = 1e-4;
   bool perOp = false;
   for (int i = 1; i < argc; ++i) {
@@ -104,6 +105,8 @@ int main(int argc, char **argv) {
       ro.numThreads = std::max(0, std::atoi(need().c_str()));
     else if (a == "--warmup")
       warmup = std::max(0, std::atoi(need().c_str()));
+    else if (a == "--warmup-ms")
+      warmupMs = std::atof(need().c_str());
     else if (a == "--iterations")
       iterations = std::max(1, std::atoi(need().c_str()));
     else if (a == "--rtol")
@@ -116,7 +119,7 @@ int main(int argc, char **argv) {
       perOp = true;
     else if (a == "--help" || a == "-h") {
       std::printf("usage: kiln-bench-model MODEL.kiln --input NAME=FILE.npy ... [--expect NAME=FILE.npy ...]\n"
-                  "  [--rtol R] [--atol A] [--threads N] [--warmup N] [--iterations N] [--per-op]\n"
+                  "  [--rtol R] [--atol A] [--threads N] [--warmup N] [--warmup-ms MS] [--iterations N] [--per-op]\n"
                   "  [--plugin-path DIR]\n");
       return 0;
     } else if (!a.empty() && a[0] == '-')
@@ -206,7 +209,10 @@ int main(int argc, char **argv) {
     }
   };
   std::vector<double> discard, ms;
-  timedRuns(warmup, discard);
+  // Warm-up: at least `warmup` runs and at least `warmupMs` of them.
+  for (auto w0 = Clock::now();
+       int(discard.size()) < warmup || std::chrono::duration<double, std::milli>(Clock::now() - w0).count() < warmupMs;)
+    timedRuns(1, discard);
   timedRuns(iterations, ms);
   long rss = peakRssKiB();
   std::vector<double> sorted = ms;

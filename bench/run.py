@@ -116,6 +116,9 @@ def main():
     ap.add_argument("--reps", type=int, default=5, help="interleaved repetitions")
     ap.add_argument("--iterations", type=int, default=30, help="most timed runs per process")
     ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--warmup-ms", type=float, default=300.0,
+                    help="every runner also warms up for at least this long (a second core "
+                         "that was idle runs slowly for about 100 ms on this machine)")
     ap.add_argument("--budget-ms", type=float, default=3000,
                     help="aim for about this much timed work per process after the first repetition")
     ap.add_argument("--no-ort", action="store_true")
@@ -128,7 +131,7 @@ def main():
     a = ap.parse_args()
     if a.smoke:
         a.only, a.threads, a.batches = a.only or "mlp,mnist_cnn", "1", "1"
-        a.reps, a.iterations, a.warmup = 1, 20, 3
+        a.reps, a.iterations, a.warmup, a.warmup_ms = 1, 20, 3, 0.0
         a.budget_ms = 100
         a.no_torch = True
     started = time.time()
@@ -223,7 +226,7 @@ def main():
     def kiln_cmd(m, b, t, per_op=False):
         ins, outs = files(m, b)
         cmd = [kbench, os.path.join(art_dir, f"{m}.kiln"), "--threads", str(t),
-               "--warmup", str(a.warmup), "--iterations", str(iterations(m, b, t)),
+               "--warmup", str(a.warmup), "--warmup-ms", str(a.warmup_ms), "--iterations", str(iterations(m, b, t)),
                "--plugin-path", os.path.join(build, "lib")]
         for n, f in ins:
             cmd += ["--input", f"{n}={f}"]
@@ -235,7 +238,7 @@ def main():
         ins, _ = files(m, b)
         cmd = ["node", os.path.join(ort_dir, "run_ort.js"), "--model",
                os.path.join(models_dir, manifest[m]["onnx"]), "--threads", str(t),
-               "--warmup", str(a.warmup), "--iterations", str(iterations(m, b, t))]
+               "--warmup", str(a.warmup), "--warmup-ms", str(a.warmup_ms), "--iterations", str(iterations(m, b, t))]
         for n, f in ins:
             cmd += ["--input", f"{n}={f}"]
         return cmd
@@ -244,7 +247,7 @@ def main():
         ins, _ = files(m, b)
         cmd = [sys.executable, os.path.join(HERE, "torch", "run_torch.py"), "--model", m,
                "--cache", os.path.join(work, "torch"), "--threads", str(t),
-               "--warmup", str(a.warmup), "--iterations", str(iterations(m, b, t))]
+               "--warmup", str(a.warmup), "--warmup-ms", str(a.warmup_ms), "--iterations", str(iterations(m, b, t))]
         for _, f in ins:
             cmd += ["--input", f]
         return cmd
@@ -354,7 +357,7 @@ def main():
         f"Wall time {time.time() - started:.0f} s.",
         "Command:", "", "    " + cmdline, "",
         f"{a.reps} interleaved repetitions, each a fresh process per runner with {a.warmup} warm-up "
-        f"runs, then 5 timed runs (first repetition) or up to {a.iterations} (about "
+        f"runs (and at least {a.warmup_ms:g} ms of them: a second core that was idle runs slowly for about 100 ms), then 5 timed runs (first repetition) or up to {a.iterations} (about "
         f"{a.budget_ms / 1000:g} s of work) per process; medians and p90 of the pooled runs, ms. Ratios are of medians (below 1: kiln "
         "is faster); kiln/PT uses the faster PyTorch column. Load: kiln `Runtime::load` of the "
         "compiled artifact, ORT session creation, PyTorch `torch.jit.load` of the frozen module plus `optimize_for_inference`. "

@@ -2,7 +2,7 @@
 // ONNX Runtime side of kiln's CPU benchmark (bench/run.py runs it).
 //
 //   node bench/ort/run_ort.js --model M.onnx --input NAME=FILE.npy [...]
-//        [--threads N] [--warmup N] [--iterations N] [--output-dir DIR]
+//        [--threads N] [--warmup N] [--warmup-ms MS] [--iterations N] [--output-dir DIR]
 //   node bench/ort/run_ort.js --floor [--threads N] [--iterations N]
 //
 // Creates a session with all graph optimizations, intra-op threads = N and
@@ -109,7 +109,7 @@ function percentile(sorted, p) {
 
 async function main() {
   const a = process.argv.slice(2);
-  let model = null, threads = 1, warmup = 5, iterations = 50, outputDir = null, floor = false;
+  let model = null, threads = 1, warmup = 5, warmupMs = 0, iterations = 50, outputDir = null, floor = false;
   const inputs = [];
   for (let i = 0; i < a.length; ++i) {
     const need = () => { if (i + 1 >= a.length) die(`${a[i]} needs a value`); return a[++i]; };
@@ -118,6 +118,7 @@ async function main() {
       case '--input': inputs.push(need()); break;
       case '--threads': threads = Number(need()); break;
       case '--warmup': warmup = Number(need()); break;
+      case '--warmup-ms': warmupMs = Number(need()); break;
       case '--iterations': iterations = Number(need()); break;
       case '--output-dir': outputDir = need(); break;
       case '--floor': floor = true; break;
@@ -160,7 +161,10 @@ async function main() {
   }
 
   let out = null;
-  for (let k = 0; k < warmup; ++k) out = await session.run(feeds);
+  // Warm-up: at least `warmup` runs and at least `warmupMs` of them.
+  const w0 = process.hrtime.bigint();
+  for (let k = 0; k < warmup || Number(process.hrtime.bigint() - w0) / 1e6 < warmupMs; ++k)
+    out = await session.run(feeds);
   const runs = [];
   for (let k = 0; k < iterations; ++k) {
     const s = process.hrtime.bigint();

@@ -2,7 +2,7 @@
 """PyTorch side of kiln's CPU benchmark (bench/run.py runs it).
 
     /usr/bin/python3 bench/torch/run_torch.py --model NAME --cache DIR
-        --input FILE.npy [--input ...] [--threads N] [--warmup N]
+        --input FILE.npy [--input ...] [--threads N] [--warmup N] [--warmup-ms MS]
         [--iterations N] [--output-dir DIR]
 
 NAME is a model of bench/models/generate.py, which rebuilds the identical
@@ -77,6 +77,7 @@ def main():
     ap.add_argument("--input", action="append", default=[])
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--warmup-ms", type=float, default=0.0, help="warm up for at least this long too")
     ap.add_argument("--iterations", type=int, default=50)
     ap.add_argument("--output-dir")
     a = ap.parse_args()
@@ -104,8 +105,10 @@ def main():
     load_ms = (time.perf_counter() - t0) * 1e3
     runs = []
     with torch.no_grad():
-        for _ in range(a.warmup):
+        w0, k = time.perf_counter(), 0
+        while k < a.warmup or (time.perf_counter() - w0) * 1e3 < a.warmup_ms:
             y = module(*xs)
+            k += 1
         for _ in range(a.iterations):
             s = time.perf_counter()
             y = module(*xs)
