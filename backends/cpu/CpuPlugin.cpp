@@ -370,6 +370,9 @@ struct Plan {
   int32_t numValues = 0;
   double flops = 0; // estimated work of one run (threads: see executeImpl)
   bool singleThread = false;
+  // Convolutions in nChw16c (a dw partner in the partition, KILN_CPU_CONV_LAYOUT,
+  // or the faster of the two layouts: tuneLayout) rather than oneDNN's choice.
+  bool blockedConvs = false;
   uint64_t arenaBytes = 0, sumBytes = 0, numIntermediates = 0;
   uint64_t reorders = 0, portable = 0; // layout conversion steps; Ref steps
   void *arena = nullptr;
@@ -402,6 +405,12 @@ struct Executable {
   std::atomic<uint64_t> weightReorders{0}; // constants repacked at run time
   kiln::cpu::Profiler profiler; // ABI 1.2 executable_profile
   bool blockedConvs = false;     // convolutions in nChw16c: a 1x1 + depthwise pair is fused (DwFusion.inc)
+  // Whether a new plan is built and timed both ways, channels-last (oneDNN's
+  // choice) and nChw16c, and the faster kept (tuneLayout); layoutHint: the
+  // choice an AOT blob was planned with (1 nChw16c, 0 not, -1 none).
+  bool layoutTunable = false;
+  int layoutHint = -1;
+  bool plannedBlocked = false; // the layout of the last plan built (serialize)
 };
 
 // --- query ------------------------------------------------------------------------
@@ -1146,7 +1155,7 @@ private:
                                   : plainMd(w);
       bool hasBias = in.size() > 2 && in[2];
       memory::desc src = anyMd(x), dst = exec.isOutput[out] ? plainMd(outShape) : anyMd(outShape);
-      if (exec.blockedConvs) { // channel blocks around fused depthwise steps (DwFusion.inc)
+      if (plan.blockedConvs) { // channel blocks (fused depthwise steps, or the faster layout)
         if (x[1] >= 16)
           src = memory::desc(x, memory::data_type::f32, memory::format_tag::nChw16c);
         if (!exec.isOutput[out])
@@ -1703,6 +1712,25 @@ kiln_status compileImpl(kiln_plugin p, const kiln_graph *g, const kiln_partition
   // 1x1 conv -> 3x3 depthwise conv as one primitive (KILN_CPU_DW_FUSION=0: never).
   if (const char *e = std::getenv("KILN_CPU_DW_FUSION"); !e || std::string(e) != "0")
     PlanBuilder::markDwPartners(*exec, readers);
+  // Convolution layout (KILN_CPU_CONV_LAYOUT): "blocked" nChw16c always,
+  // "any" oneDNN's choice (channels-last brgconv on AVX-512), default
+  // "auto": each new plan of a partition with convolutions is timed both
+  // ways (tuneLayout). Neither wins everywhere (bench/RESULTS.md, "layout").
+  {
+    const char *e = std::getenv("KILN_CPU_CONV_LAYOUT");
+    std::string mode = e ? e : "auto";
+    bool avx512 = (dnnl_get_effective_cpu_isa() & dnnl_cpu_isa_avx512_core) == dnnl_cpu_isa_avx512_core;
+    if (mode == "blocked")
+      exec->blockedConvs = true;
+    else if (mode != "any" && avx512 && !exec->blockedConvs) {
+      bool conv = false, plainInputs = true;
+      for (auto &ni : exec->nodes)
+        conv |= ni->kind == Kind::Conv && !ni->fusedAway;
+      for (size_t i = 0; i < exec->inputs.size(); ++i)
+        plainInputs &= exec->dtype[exec->inputs[i]] == ref::DType::F32 && !exec->keyed[i];
+      exec->layoutTunable = conv && plainInputs;
+    }
+  }
   *out = reinterpret_cast<kiln_executable>(exec.release());
   return KILN_OK;
 }
@@ -1719,116 +1747,28 @@ kiln_status compile(kiln_plugin p, const kiln_graph *g, const kiln_partition *pa
 
 void executableDestroy(kiln_plugin, kiln_executable e) { delete reinterpret_cast<Executable *>(e); }
 
-/// Runs the partition; with `planOnly`, only finds or builds the plan for
-/// the inputs' shapes (AOT: serialize and deserialize) and runs nothing.
-kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inputs, int32_t numInputs,
-                        kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator,
-                        bool planOnly = false) {
-  if (numInputs != int32_t(exec.inputs.size()) || (!planOnly && numOutputs != int32_t(exec.outputs.size())))
-    return fail(p, KILN_ERROR_INVALID_ARGUMENT, "wrong number of inputs or outputs");
 #ifdef KILN_CPU_HAVE_OPENMP
-  // oneDNN's parallel regions take the calling thread's OpenMP setting: set
-  // it for this run and give the caller its own back afterwards.
-  struct ThreadScope {
-    int saved = 0;
-    explicit ThreadScope(int n) {
-      if (n > 0) {
-        saved = omp_get_max_threads();
-        omp_set_num_threads(n);
-      }
-    }
-    ~ThreadScope() {
-      if (saved > 0)
-        omp_set_num_threads(saved);
-    }
-  } threadScope(exec.threads);
-#endif
-  Dims key;
-  for (int32_t i = 0; i < numInputs; ++i) {
-    ref::DType want = exec.dtype[exec.inputs[i]];
-    if (ref::DType(inputs[i].type.dtype) != want)
-      return fail(p, KILN_ERROR_INVALID_ARGUMENT, "input " + std::to_string(i) + " is " +
-                                                      ref::dtypeName(ref::DType(inputs[i].type.dtype)) +
-                                                      " where the graph declares " + ref::dtypeName(want));
-    key.push_back(inputs[i].type.rank);
-    key.insert(key.end(), inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
-    if (exec.keyed[i]) { // a small shape vector: its values select the plan too
-      int64_t n = 1;
-      for (int32_t d = 0; d < inputs[i].type.rank; ++d)
-        n *= inputs[i].type.shape[d];
-      if (n > 64)
-        return fail(p, KILN_ERROR_INVALID_ARGUMENT, "input " + std::to_string(i) + " has more than 64 entries");
-      for (int64_t k = 0; k < n; ++k)
-        key.push_back(want == ref::DType::I64 ? static_cast<const int64_t *>(inputs[i].data)[k]
-                                              : static_cast<const int32_t *>(inputs[i].data)[k]);
+/// oneDNN's parallel regions take the calling thread's OpenMP setting: set
+/// it for a run and give the caller its own back afterwards (0: unchanged).
+struct ThreadScope {
+  int saved = 0;
+  explicit ThreadScope(int n) {
+    if (n > 0) {
+      saved = omp_get_max_threads();
+      omp_set_num_threads(n);
     }
   }
-  // A plan's keyed inputs are known values (copied: the plan outlives the run).
-  auto seed = [&](Plan &pl) {
-    for (int32_t i = 0; i < numInputs; ++i) {
-      pl.shapes[exec.inputs[i]] = Dims(inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
-      if (exec.keyed[i]) {
-        const uint8_t *d = static_cast<const uint8_t *>(inputs[i].data);
-        uint64_t bytes = uint64_t(numel(pl.shapes[exec.inputs[i]])) * ref::dtypeSize(exec.dtype[exec.inputs[i]]);
-        pl.known[exec.inputs[i]] = std::vector<uint8_t>(d, d + bytes);
-      }
-    }
-  };
-  dnnl::stream strm(exec.eng);
+  ~ThreadScope() {
+    if (saved > 0)
+      omp_set_num_threads(saved);
+  }
+};
+#endif
 
-  // The plan for these shapes: built on first sight, then reused.
-  Plan *plan = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(exec.plansMutex);
-    auto it = exec.plans.find(key);
-    if (it != exec.plans.end())
-      plan = it->second.get();
-    else {
-      auto fresh = std::make_unique<Plan>();
-      seed(*fresh);
-      std::string error;
-      if (!PlanBuilder(exec, *fresh, strm).build(error))
-        return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
-#ifdef KILN_CPU_HAVE_OPENMP
-      // Work this small finishes before a second thread is worth waking (and
-      // on a busy machine a parallel region can wait a whole time slice for
-      // it). oneDNN sizes a primitive's thread team when it creates it, so
-      // such a plan is built again, and run, with one thread.
-      if (fresh->flops < kSmallWorkFlops && omp_get_max_threads() > 1) {
-        ThreadScope one(1);
-        auto single = std::make_unique<Plan>();
-        seed(*single);
-        uint64_t fallbacks = exec.refFallbacks;
-        if (!PlanBuilder(exec, *single, strm).build(error))
-          return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
-        exec.refFallbacks = fallbacks;
-        single->singleThread = true;
-        fresh = std::move(single);
-      }
-#endif
-      for (const Step &st : fresh->steps) {
-        fresh->reorders += st.reorder ? 1 : 0;
-        fresh->portable += st.mode == Mode::Ref ? 1 : 0;
-      }
-      fresh->arena = std::aligned_alloc(64, std::max<uint64_t>(align64(fresh->arenaBytes), 64));
-      for (const Step &st : fresh->steps)
-        fresh->scratchBytes = std::max<uint64_t>(fresh->scratchBytes, st.scratch.get_size());
-      fresh->scratch = std::aligned_alloc(64, std::max<uint64_t>(align64(fresh->scratchBytes), 64));
-      if (!fresh->arena || !fresh->scratch)
-        return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate the intermediates' arena");
-      plan = fresh.get();
-      exec.plans.emplace(key, std::move(fresh));
-      exec.last = {sizeof(kiln_executable_stats), plan->arenaBytes, plan->sumBytes,
-                   plan->numIntermediates, uint64_t(exec.plans.size()), 0, 0, 0};
-    }
-    exec.last.layout_reorders = plan->reorders;
-    exec.last.portable_nodes = plan->portable;
-    exec.last.arena_bytes = plan->arenaBytes;
-    exec.last.intermediate_bytes = plan->sumBytes;
-    exec.last.num_intermediates = plan->numIntermediates;
-  }
-  if (planOnly)
-    return KILN_OK;
+/// Runs `plan` on the inputs; outputs without a large enough buffer get one
+/// from `allocator`.
+kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &strm, const kiln_buffer *inputs,
+                    int32_t numInputs, kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator) {
 #ifdef KILN_CPU_HAVE_OPENMP
   // Small plans run on the calling thread alone (see above).
   ThreadScope smallWork(plan->singleThread ? 1 : 0);
@@ -1998,6 +1938,208 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
   return KILN_OK;
 }
 
+
+/// Whether a plan's time does not depend on its inputs' values (oneDNN
+/// primitives, Winograd, views and copies only): such a plan may be timed
+/// on any data.
+bool dataIndependent(const Plan &plan) {
+  for (const Step &st : plan.steps)
+    if (st.mode == Mode::Ref || st.mode == Mode::Own)
+      return false;
+  return true;
+}
+
+/// Times plans `a` and `b` on the inputs' shapes (alternated: one warm-up
+/// run each, then the best of two more; one when a run takes over 50 ms);
+/// `bFaster` when `b` takes less than 97% of `a`'s time.
+kiln_status fasterPlan(kiln_plugin p, Executable &exec, dnnl::stream &strm, Plan &a, Plan &b,
+                       const kiln_buffer *inputs, int32_t numInputs, bool &bFaster) {
+  size_t n = exec.outputs.size();
+  std::vector<kiln_buffer> outs(n);
+  std::vector<Dims> dims(n);
+  std::vector<std::unique_ptr<void, void (*)(void *)>> data;
+  for (size_t i = 0; i < n; ++i) {
+    int32_t v = exec.outputs[i];
+    dims[i] = a.shapes.at(v);
+    uint64_t bytes = std::max<uint64_t>(uint64_t(numel(dims[i])) * ref::dtypeSize(exec.dtype[v]), 4);
+    data.emplace_back(std::aligned_alloc(64, align64(bytes)), std::free);
+    if (!data.back())
+      return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate a timing buffer");
+    outs[i].struct_size = sizeof(kiln_buffer);
+    outs[i].data = data.back().get();
+    outs[i].size = bytes;
+    outs[i].type.struct_size = sizeof(kiln_tensor_desc);
+    outs[i].type.rank = int32_t(dims[i].size());
+    outs[i].type.shape = dims[i].data();
+  }
+  double best[2] = {1e30, 1e30};
+  int rounds = 3;
+  for (int r = 0; r < rounds; ++r)
+    for (int k = 0; k < 2; ++k) {
+      auto t0 = std::chrono::steady_clock::now();
+      if (kiln_status st = runPlan(p, exec, k ? &b : &a, strm, inputs, numInputs, outs.data(), int32_t(n), nullptr);
+          st != KILN_OK)
+        return st;
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (r > 0)
+        best[k] = std::min(best[k], ms);
+      else if (ms > 50)
+        rounds = 2;
+    }
+  bFaster = best[1] < 0.97 * best[0];
+  if (std::getenv("KILN_CPU_LAYOUT_TRACE"))
+    std::fprintf(stderr, "kiln cpu: layout: %s %.3f ms, nChw16c %.3f ms\n", a.blockedConvs ? "nChw16c" : "oneDNN's choice",
+                 best[0], best[1]);
+  return KILN_OK;
+}
+
+/// Drops the repacked weights that no plan of `exec` (nor `kept`) reads: the
+/// packings of a layout that lost (tuneLayout), so that neither memory nor
+/// an AOT blob holds them.
+void dropUnusedWeights(Executable &exec, const Plan &kept) {
+  std::set<const void *> used;
+  auto collect = [&](const Plan &pl) {
+    for (const Step &st : pl.steps)
+      for (const Arg &a : st.args)
+        if (a.value < 0 && a.data)
+          used.insert(a.data);
+  };
+  collect(kept);
+  for (auto &[k, pl] : exec.plans)
+    collect(*pl);
+  for (auto &ni : exec.nodes) {
+    std::lock_guard<std::mutex> lock(ni->reorderMutex);
+    auto &r = ni->reordered;
+    r.erase(std::remove_if(r.begin(), r.end(),
+                           [&](const std::unique_ptr<Reordered> &x) { return !used.count(x->mem.get_data_handle()); }),
+            r.end());
+  }
+}
+
+/// Runs the partition; with `planOnly`, only finds or builds the plan for
+/// the inputs' shapes (AOT: serialize and deserialize) and runs nothing.
+kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inputs, int32_t numInputs,
+                        kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator,
+                        bool planOnly = false) {
+  if (numInputs != int32_t(exec.inputs.size()) || (!planOnly && numOutputs != int32_t(exec.outputs.size())))
+    return fail(p, KILN_ERROR_INVALID_ARGUMENT, "wrong number of inputs or outputs");
+#ifdef KILN_CPU_HAVE_OPENMP
+  ThreadScope threadScope(exec.threads);
+#endif
+  Dims key;
+  for (int32_t i = 0; i < numInputs; ++i) {
+    ref::DType want = exec.dtype[exec.inputs[i]];
+    if (ref::DType(inputs[i].type.dtype) != want)
+      return fail(p, KILN_ERROR_INVALID_ARGUMENT, "input " + std::to_string(i) + " is " +
+                                                      ref::dtypeName(ref::DType(inputs[i].type.dtype)) +
+                                                      " where the graph declares " + ref::dtypeName(want));
+    key.push_back(inputs[i].type.rank);
+    key.insert(key.end(), inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
+    if (exec.keyed[i]) { // a small shape vector: its values select the plan too
+      int64_t n = 1;
+      for (int32_t d = 0; d < inputs[i].type.rank; ++d)
+        n *= inputs[i].type.shape[d];
+      if (n > 64)
+        return fail(p, KILN_ERROR_INVALID_ARGUMENT, "input " + std::to_string(i) + " has more than 64 entries");
+      for (int64_t k = 0; k < n; ++k)
+        key.push_back(want == ref::DType::I64 ? static_cast<const int64_t *>(inputs[i].data)[k]
+                                              : static_cast<const int32_t *>(inputs[i].data)[k]);
+    }
+  }
+  // A plan's keyed inputs are known values (copied: the plan outlives the run).
+  auto seed = [&](Plan &pl) {
+    for (int32_t i = 0; i < numInputs; ++i) {
+      pl.shapes[exec.inputs[i]] = Dims(inputs[i].type.shape, inputs[i].type.shape + inputs[i].type.rank);
+      if (exec.keyed[i]) {
+        const uint8_t *d = static_cast<const uint8_t *>(inputs[i].data);
+        uint64_t bytes = uint64_t(numel(pl.shapes[exec.inputs[i]])) * ref::dtypeSize(exec.dtype[exec.inputs[i]]);
+        pl.known[exec.inputs[i]] = std::vector<uint8_t>(d, d + bytes);
+      }
+    }
+  };
+  dnnl::stream strm(exec.eng);
+
+  // The plan for these shapes: built on first sight, then reused.
+  Plan *plan = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(exec.plansMutex);
+    auto it = exec.plans.find(key);
+    if (it != exec.plans.end())
+      plan = it->second.get();
+    else {
+      // A plan for these shapes in the given layout choice; a small one is
+      // built, and run, with one thread. Work this small finishes before a
+      // second thread is worth waking (and on a busy machine a parallel
+      // region can wait a whole time slice for it); oneDNN sizes a
+      // primitive's thread team when it creates it.
+      std::string error;
+      auto makePlan = [&](bool blocked, std::unique_ptr<Plan> &out) -> kiln_status {
+        auto fresh = std::make_unique<Plan>();
+        seed(*fresh);
+        fresh->blockedConvs = blocked;
+        if (!PlanBuilder(exec, *fresh, strm).build(error))
+          return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
+#ifdef KILN_CPU_HAVE_OPENMP
+        if (fresh->flops < kSmallWorkFlops && omp_get_max_threads() > 1) {
+          ThreadScope one(1);
+          auto single = std::make_unique<Plan>();
+          seed(*single);
+          single->blockedConvs = blocked;
+          uint64_t fallbacks = exec.refFallbacks;
+          if (!PlanBuilder(exec, *single, strm).build(error))
+            return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
+          exec.refFallbacks = fallbacks;
+          single->singleThread = true;
+          fresh = std::move(single);
+        }
+#endif
+        for (const Step &st : fresh->steps) {
+          fresh->reorders += st.reorder ? 1 : 0;
+          fresh->portable += st.mode == Mode::Ref ? 1 : 0;
+        }
+        fresh->arena = std::aligned_alloc(64, std::max<uint64_t>(align64(fresh->arenaBytes), 64));
+        for (const Step &st : fresh->steps)
+          fresh->scratchBytes = std::max<uint64_t>(fresh->scratchBytes, st.scratch.get_size());
+        fresh->scratch = std::aligned_alloc(64, std::max<uint64_t>(align64(fresh->scratchBytes), 64));
+        if (!fresh->arena || !fresh->scratch)
+          return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate the intermediates' arena");
+        out = std::move(fresh);
+        return KILN_OK;
+      };
+      std::unique_ptr<Plan> fresh;
+      if (kiln_status st = makePlan(exec.blockedConvs || exec.layoutHint == 1, fresh); st != KILN_OK)
+        return st;
+      if (exec.layoutTunable && exec.layoutHint < 0 && !fresh->blockedConvs && dataIndependent(*fresh)) {
+        std::unique_ptr<Plan> alt;
+        if (kiln_status st = makePlan(true, alt); st != KILN_OK)
+          return st;
+        if (dataIndependent(*alt)) {
+          bool altFaster = false;
+          if (kiln_status st = fasterPlan(p, exec, strm, *fresh, *alt, inputs, numInputs, altFaster); st != KILN_OK)
+            return st;
+          if (altFaster)
+            std::swap(fresh, alt);
+        }
+        alt.reset();
+        dropUnusedWeights(exec, *fresh);
+      }
+      plan = fresh.get();
+      exec.plans.emplace(key, std::move(fresh));
+      exec.last = {sizeof(kiln_executable_stats), plan->arenaBytes, plan->sumBytes,
+                   plan->numIntermediates, uint64_t(exec.plans.size()), 0, 0, 0};
+    }
+    exec.plannedBlocked = plan->blockedConvs;
+    exec.last.layout_reorders = plan->reorders;
+    exec.last.portable_nodes = plan->portable;
+    exec.last.arena_bytes = plan->arenaBytes;
+    exec.last.intermediate_bytes = plan->sumBytes;
+    exec.last.num_intermediates = plan->numIntermediates;
+  }
+  if (planOnly)
+    return KILN_OK;
+  return runPlan(p, exec, plan, strm, inputs, numInputs, outputs, numOutputs, allocator);
+}
+
 kiln_status execute(kiln_plugin p, kiln_executable e, const kiln_buffer *inputs, int32_t numInputs,
                     kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator, kiln_stream) {
   try {
@@ -2025,8 +2167,11 @@ kiln_status execute(kiln_plugin p, kiln_executable e, const kiln_buffer *inputs,
 //           u32 partition nodes, u32 entries, u32 inputs, u64 signature
 //           (FNV-1a of the nodes' ops, operands and constant sizes)
 //   inputs  per partition input: u32 rank, i64 dims (the planned shapes)
-//   entries per repacked constant: u32 node, u32 0, u64 offset, u64 size,
-//           dnnl_memory_desc_t
+//   entries per repacked constant: u32 node, u32 flags, u64 offset, u64
+//           size, dnnl_memory_desc_t; flags bit 0: the plan was built with
+//           its convolutions in nChw16c (the layout tuneLayout chose; a
+//           reader that ignores the bit plans in oneDNN's choice and repacks
+//           those weights again at load)
 //   payload each repacked constant at `offset`, 64-byte aligned from the
 //           blob start (the artifact aligns the blob itself).
 
@@ -2129,7 +2274,7 @@ kiln_status serialize(kiln_plugin p, kiln_executable e, const void **data, uint6
       en.offset = at;
       at = align64(at + en.size);
       put(out, en.node);
-      put(out, uint32_t(0));
+      put(out, uint32_t(exec.plannedBlocked ? 1 : 0)); // flags
       put(out, en.offset);
       put(out, en.size);
       put(out, en.r->md.data);
@@ -2159,6 +2304,7 @@ struct Blob {
     dnnl_memory_desc_t md;
   };
   std::vector<Entry> entries;
+  bool blocked = false; // planned with nChw16c convolutions (entry flag bit 0)
 };
 
 bool parseBlob(const uint8_t *d, uint64_t size, Blob &b, std::string &error) {
@@ -2223,6 +2369,7 @@ bool parseBlob(const uint8_t *d, uint64_t size, Blob &b, std::string &error) {
       error = "entry " + std::to_string(i) + " lies outside the blob or disagrees with its descriptor";
       return false;
     }
+    b.blocked |= (pad & 1) != 0;
     b.entries.push_back(e);
   }
   return true;
@@ -2276,9 +2423,12 @@ kiln_status deserialize(kiln_plugin p, const kiln_graph *g, const kiln_partition
           if (r->md.dims().size() == 3 && r->md.dims()[0] == 36)
             ni->winoHint = 1;
       }
-    // The primitives for the planned shapes, now (a first run finds them).
+    // The primitives for the planned shapes, now (a first run finds them),
+    // in the layout chosen when the blob was written (no timing at load).
+    exec->layoutHint = blob.blocked ? 1 : 0;
     if (kiln_status st = planFor(p, *exec, blob.shapes); st != KILN_OK)
       return st;
+    exec->layoutHint = -1; // other shapes: measured
     for (auto &ni : exec->nodes)
       ni->winoHint = -1; // other shapes: measured
     *out = reinterpret_cast<kiln_executable>(exec.release());

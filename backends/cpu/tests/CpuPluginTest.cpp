@@ -601,6 +601,34 @@ TEST(CpuDwFusion, OffSwitch) {
   EXPECT_TRUE(kernels.count(1)); // the depthwise node ran on its own
 }
 
+// convolution layout: oneDNN's choice or nChw16c (tuneLayout) --------------------------
+
+/// squeezenet's fire module: squeeze (1x1), two expands (1x1 and 3x3) of its
+/// result, their concat, and a 1x1 convolution of that.
+GraphBuilder fireModule() {
+  GraphBuilder b;
+  int32_t x = b.input({2, 32, 13, 13}, {-1, 32, 13, 13}, -1.f, 1.f);
+  std::vector<Attr> relu = {activation("relu")};
+  std::vector<Attr> relu3 = {activation("relu"), ints("pads", {1, 1, 1, 1})};
+  int32_t sq = b.node("fused_conv", {x, b.weight({16, 32, 1, 1}, -.3f, .3f), b.weight({16})}, {-1, 16, 13, 13}, relu);
+  int32_t e1 = b.node("fused_conv", {sq, b.weight({32, 16, 1, 1}, -.3f, .3f), b.weight({32})}, {-1, 32, 13, 13}, relu);
+  int32_t e3 = b.node("fused_conv", {sq, b.weight({32, 16, 3, 3}, -.2f, .2f), b.weight({32})}, {-1, 32, 13, 13}, relu3);
+  int32_t cat = b.node("concat", {e1, e3}, {-1, 64, 13, 13}, {integer("axis", 1)});
+  int32_t y = b.node("conv", {cat, b.weight({16, 64, 1, 1}, -.2f, .2f), b.weight({16})}, {-1, 16, 13, 13});
+  b.output(b.node("global_average_pool", {y}, {-1, 16, 1, 1}));
+  return b;
+}
+
+TEST(CpuLayout, EitherLayoutAndTheTimedChoiceMatchTheReference) {
+  for (const char *mode : {"any", "blocked", "auto"}) {
+    SCOPED_TRACE(mode);
+    ::setenv("KILN_CPU_CONV_LAYOUT", mode, 1);
+    GraphBuilder b = fireModule();
+    checkOnCpu(b, {1, 4});
+  }
+  ::unsetenv("KILN_CPU_CONV_LAYOUT");
+}
+
 // matrix products -------------------------------------------------------------------
 
 void gemmCase(Dims a, Dims bShape, Dims c, std::vector<Attr> attrs, bool constB = true, bool constC = true) {
@@ -1193,6 +1221,44 @@ TEST(CpuAot, WithoutABlobTheWeightsAreRepackedAtRunTime) {
   AotRun r = runWithBlob(b, "");
   EXPECT_TRUE(r.notes.empty());
   EXPECT_GE(r.weightReorders, 1u);
+}
+
+TEST(CpuAot, BlobRemembersTheConvolutionLayoutItWasPlannedIn) {
+  // Planned (KILN_CPU_CONV_LAYOUT=blocked) with nChw16c convolutions: the
+  // blob's entries say so, and a load that would otherwise choose by timing
+  // plans the same way, so the repacked weights fit and none is repacked.
+  GraphBuilder b = aotModel();
+  ::setenv("KILN_CPU_CONV_LAYOUT", "blocked", 1);
+  std::string blob = serializeOnCpu(b);
+  ::unsetenv("KILN_CPU_CONV_LAYOUT");
+  ASSERT_GT(blob.size(), 64u);
+  AotRun r = runWithBlob(b, blob);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.weightReorders, 0u);
+  // The same blob with the flags cleared (as if planned in oneDNN's
+  // choice): its nChw16c packings do not fit that plan, so it repacks
+  // (where oneDNN's choice is not nChw16c itself, i.e. on AVX-512).
+  auto u32 = [&](size_t at) {
+    uint32_t v;
+    std::memcpy(&v, blob.data() + at, 4);
+    return v;
+  };
+  uint32_t mdSize = u32(8 + 5 * 4), entries = u32(8 + 7 * 4), inputs = u32(8 + 8 * 4);
+  size_t at = 8 + 9 * 4 + 8;
+  for (uint32_t i = 0; i < inputs; ++i)
+    at += 4 + size_t(u32(at)) * 8;
+  for (uint32_t i = 0; i < entries; ++i, at += 24 + mdSize) {
+    EXPECT_EQ(u32(at + 4), 1u) << "entry " << i << " flags";
+    std::memset(&blob[at + 4], 0, 4);
+  }
+  AotRun plain = runWithBlob(b, blob);
+  ASSERT_EQ(plain.notes.size(), 1u);
+  // (Not when the ctest forces Winograd: its transformed weights are the
+  // same in both layouts.)
+  const uint32_t avx512Core = 0x27; // dnnl_cpu_isa_avx512_core; the blob header's ISA field
+  const char *wino = std::getenv("KILN_CPU_WINOGRAD");
+  if ((u32(8 + 4 * 4) & avx512Core) == avx512Core && !(wino && (std::string(wino) == "1" || std::string(wino) == "on")))
+    EXPECT_GE(plain.weightReorders, 1u);
 }
 
 TEST(CpuAot, StaleBlobFallsBackToThePlainWeightsWithANote) {
