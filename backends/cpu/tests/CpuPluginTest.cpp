@@ -605,16 +605,16 @@ TEST(CpuDwFusion, OffSwitch) {
 
 /// squeezenet's fire module: squeeze (1x1), two expands (1x1 and 3x3) of its
 /// result, their concat, and a 1x1 convolution of that.
-GraphBuilder fireModule() {
+GraphBuilder fireModule(int64_t e = 32) {
   GraphBuilder b;
   int32_t x = b.input({2, 32, 13, 13}, {-1, 32, 13, 13}, -1.f, 1.f);
   std::vector<Attr> relu = {activation("relu")};
   std::vector<Attr> relu3 = {activation("relu"), ints("pads", {1, 1, 1, 1})};
   int32_t sq = b.node("fused_conv", {x, b.weight({16, 32, 1, 1}, -.3f, .3f), b.weight({16})}, {-1, 16, 13, 13}, relu);
-  int32_t e1 = b.node("fused_conv", {sq, b.weight({32, 16, 1, 1}, -.3f, .3f), b.weight({32})}, {-1, 32, 13, 13}, relu);
-  int32_t e3 = b.node("fused_conv", {sq, b.weight({32, 16, 3, 3}, -.2f, .2f), b.weight({32})}, {-1, 32, 13, 13}, relu3);
-  int32_t cat = b.node("concat", {e1, e3}, {-1, 64, 13, 13}, {integer("axis", 1)});
-  int32_t y = b.node("conv", {cat, b.weight({16, 64, 1, 1}, -.2f, .2f), b.weight({16})}, {-1, 16, 13, 13});
+  int32_t e1 = b.node("fused_conv", {sq, b.weight({e, 16, 1, 1}, -.3f, .3f), b.weight({e})}, {-1, e, 13, 13}, relu);
+  int32_t e3 = b.node("fused_conv", {sq, b.weight({e, 16, 3, 3}, -.2f, .2f), b.weight({e})}, {-1, e, 13, 13}, relu3);
+  int32_t cat = b.node("concat", {e1, e3}, {-1, 2 * e, 13, 13}, {integer("axis", 1)});
+  int32_t y = b.node("conv", {cat, b.weight({16, 2 * e, 1, 1}, -.2f, .2f), b.weight({16})}, {-1, 16, 13, 13});
   b.output(b.node("global_average_pool", {y}, {-1, 16, 1, 1}));
   return b;
 }
@@ -625,6 +625,19 @@ TEST(CpuLayout, EitherLayoutAndTheTimedChoiceMatchTheReference) {
     ::setenv("KILN_CPU_CONV_LAYOUT", mode, 1);
     GraphBuilder b = fireModule();
     checkOnCpu(b, {1, 4});
+  }
+  ::unsetenv("KILN_CPU_CONV_LAYOUT");
+}
+
+TEST(CpuLayout, ConcatOfWholeChannelBlocksIsContiguousCopies) {
+  ::setenv("KILN_CPU_CONV_LAYOUT", "blocked", 1);
+  for (int64_t e : {32, 24}) { // whole nChw16c blocks, or not (oneDNN's concat)
+    SCOPED_TRACE(e);
+    GraphBuilder b = fireModule(e);
+    checkOnCpu(b, {1, 3});
+    auto kernels = kernelsOnCpu(b);
+    ASSERT_TRUE(kernels.count(3));
+    EXPECT_EQ(kernels[3] == "own:concat_channel_blocks", e % 16 == 0) << kernels[3];
   }
   ::unsetenv("KILN_CPU_CONV_LAYOUT");
 }
