@@ -97,13 +97,16 @@ int64_t numel(const Dims &s) {
 /// Below this many estimated flops per run a plan runs on one thread
 /// (KILN_CPU_SMALL_WORK_FLOPS overrides; 0 turns the rule off). Measured on
 /// the 2-core benchmark machine with OpenMP's short spin (bench/RESULTS.md,
-/// "OpenMP wait"): the MLP at batch 16 (9 MFLOP) runs 0.083 ms on one
-/// thread and, on two, 0.048 ms or, whenever the second thread has gone to
-/// sleep between runs, 0.2 ms; the small CNN at batch 16 (~20 MFLOP) gains
-/// steadily from the second thread (0.39 -> 0.25 ms), at batch 1 not.
+/// "OpenMP wait"): on a quiet machine even the MLP at batch 1 (0.4 MFLOP)
+/// gains from a second thread (0.0155 -> 0.010 ms: each core streams half
+/// the weights from its own L2), but with one other busy process it takes
+/// 0.127 ms, 8x its one-thread time, because a static OpenMP team waits for
+/// a descheduled member. Above ~5 MFLOP the second thread pays even then:
+/// the MLP at batch 16 (9 MFLOP) 0.080 -> 0.048 ms, the small CNN at batch
+/// 16 (~20 MFLOP) 0.32 -> 0.23 ms.
 const double kSmallWorkFlops = [] {
   const char *e = std::getenv("KILN_CPU_SMALL_WORK_FLOPS");
-  return e && *e ? std::atof(e) : 1e7;
+  return e && *e ? std::atof(e) : 5e6;
 }();
 
 bool strict() {
@@ -340,6 +343,11 @@ struct Step {
   std::shared_ptr<kiln::cpu::Kernel> kernel; // Own: the plugin's own kernel
   memory::desc scratch;               // Dnnl: the primitive's scratchpad (user-managed); Wino: its scratch
   std::shared_ptr<kiln::cpu::WinogradConv> wino; // Wino: kiln's Winograd convolution (WinogradPlan.inc)
+  // Dnnl: the primitive's arguments, made at the first run that holds the
+  // plan's `busy` lock and re-pointed (set_data_handle) at later ones:
+  // creating oneDNN memory objects and the map was a quarter of a batch-1
+  // MLP run. Runs without the lock build their own.
+  std::unordered_map<int, memory> cachedArgs;
 };
 
 /// Every primitive takes its scratchpad from the run that executes it
@@ -1858,7 +1866,8 @@ kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &s
   }
 
   const bool profiling = exec.profiler.on();
-  for (const Step &st : plan->steps) {
+  const bool owner = busy.owns_lock();
+  for (Step &st : plan->steps) {
     NodeInfo &ni = *exec.nodes[st.node];
     int32_t w = st.writes[0];
     kiln::cpu::Profiler::Clock::time_point started;
@@ -1955,6 +1964,21 @@ kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &s
       break;
     }
     case Mode::Dnnl: {
+      if (owner && !st.cachedArgs.empty()) {
+        for (const Arg &a : st.args) {
+          void *data = a.value >= 0 ? ptr[a.value] : const_cast<void *>(a.data);
+          memory &m = st.cachedArgs.at(a.key);
+          if (m.get_data_handle() != data)
+            m.set_data_handle(data);
+        }
+        if (st.scratch.get_size()) {
+          memory &m = st.cachedArgs.at(DNNL_ARG_SCRATCHPAD);
+          if (m.get_data_handle() != scratch)
+            m.set_data_handle(scratch);
+        }
+        st.prim.execute(strm, st.cachedArgs);
+        break;
+      }
       std::unordered_map<int, memory> args;
       for (const Arg &a : st.args) {
         void *data = a.value >= 0 ? ptr[a.value] : const_cast<void *>(a.data);
@@ -1963,6 +1987,8 @@ kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &s
       if (st.scratch.get_size())
         args.emplace(DNNL_ARG_SCRATCHPAD, memory(st.scratch, exec.eng, scratch));
       st.prim.execute(strm, args);
+      if (owner)
+        st.cachedArgs = std::move(args);
       break;
     }
     }
