@@ -104,6 +104,10 @@ int64_t numel(const Dims &s) {
 /// a descheduled member. Above ~5 MFLOP the second thread pays even then:
 /// the MLP at batch 16 (9 MFLOP) 0.080 -> 0.048 ms, the small CNN at batch
 /// 16 (~20 MFLOP) 0.32 -> 0.23 ms.
+/// The most memory the layout timing may add (a second plan's repacked
+/// weights and arena; see executeImpl).
+constexpr uint64_t kLayoutTuneBytes = 96ull << 20;
+
 const double kSmallWorkFlops = [] {
   const char *e = std::getenv("KILN_CPU_SMALL_WORK_FLOPS");
   return e && *e ? std::atof(e) : 5e6;
@@ -382,7 +386,7 @@ struct Plan {
   double flops = 0; // estimated work of one run (threads: see executeImpl)
   bool singleThread = false;
   // Convolutions in nChw16c (a dw partner in the partition, KILN_CPU_CONV_LAYOUT,
-  // or the faster of the two layouts: tuneLayout) rather than oneDNN's choice.
+  // or the faster layout, timed in executeImpl) rather than oneDNN's choice.
   bool blockedConvs = false;
   uint64_t arenaBytes = 0, sumBytes = 0, numIntermediates = 0;
   uint64_t reorders = 0, portable = 0; // layout conversion steps; Ref steps
@@ -417,10 +421,11 @@ struct Executable {
   kiln::cpu::Profiler profiler; // ABI 1.2 executable_profile
   bool blockedConvs = false;     // convolutions in nChw16c: a 1x1 + depthwise pair is fused (DwFusion.inc)
   // Whether a new plan is built and timed both ways, channels-last (oneDNN's
-  // choice) and nChw16c, and the faster kept (tuneLayout); layoutHint: the
-  // choice an AOT blob was planned with (1 nChw16c, 0 not, -1 none).
+  // choice) and nChw16c, and the faster kept; layoutHint: the choice an AOT
+  // blob was planned with, for its shapes (1 nChw16c, 0 not, -1 none).
   bool layoutTunable = false;
   int layoutHint = -1;
+  uint64_t convWeightBytes = 0; // the convolutions' constant weights (the layout timing's memory)
   bool plannedBlocked = false; // the layout of the last plan built (serialize)
 };
 
@@ -1751,7 +1756,9 @@ kiln_status compileImpl(kiln_plugin p, const kiln_graph *g, const kiln_partition
   // Convolution layout (KILN_CPU_CONV_LAYOUT): "blocked" nChw16c always,
   // "any" oneDNN's choice (channels-last brgconv on AVX-512), default
   // "auto": each new plan of a partition with convolutions is timed both
-  // ways (tuneLayout). Neither wins everywhere (bench/RESULTS.md, "layout").
+  // ways (executeImpl, fasterPlan) unless that takes more than
+  // kLayoutTuneBytes. Neither wins everywhere (bench/RESULTS.md,
+  // "Convolution layout").
   {
     const char *e = std::getenv("KILN_CPU_CONV_LAYOUT");
     std::string mode = e ? e : "auto";
@@ -1761,7 +1768,11 @@ kiln_status compileImpl(kiln_plugin p, const kiln_graph *g, const kiln_partition
     else if (mode != "any" && avx512 && !exec->blockedConvs) {
       bool conv = false, plainInputs = true;
       for (auto &ni : exec->nodes)
-        conv |= ni->kind == Kind::Conv && !ni->fusedAway;
+        if (ni->kind == Kind::Conv && !ni->fusedAway) {
+          conv = true;
+          if (ni->inputs.size() > 1 && ni->inputs[1] >= 0 && exec->constants[ni->inputs[1]].data)
+            exec->convWeightBytes += exec->constants[ni->inputs[1]].byteSize();
+        }
       for (size_t i = 0; i < exec->inputs.size(); ++i)
         plainInputs &= exec->dtype[exec->inputs[i]] == ref::DType::F32 && !exec->keyed[i];
       exec->layoutTunable = conv && plainInputs;
@@ -2068,7 +2079,7 @@ kiln_status fasterPlan(kiln_plugin p, Executable &exec, dnnl::stream &strm, Plan
 }
 
 /// Drops the repacked weights that no plan of `exec` (nor `kept`) reads: the
-/// packings of a layout that lost (tuneLayout), so that neither memory nor
+/// packings of the layout that lost (timed in executeImpl), so that neither memory nor
 /// an AOT blob holds them.
 void dropUnusedWeights(Executable &exec, const Plan &kept) {
   std::set<const void *> used;
@@ -2183,7 +2194,16 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       std::unique_ptr<Plan> fresh;
       if (kiln_status st = makePlan(exec.blockedConvs || exec.layoutHint == 1, fresh); st != KILN_OK)
         return st;
-      if (exec.layoutTunable && exec.layoutHint < 0 && !fresh->blockedConvs && dataIndependent(*fresh)) {
+      // The second plan holds its own repacked weights and arena while both
+      // are timed: at most kLayoutTuneBytes more (resnet18 at batch 16 would
+      // need ~150 MB, and its peak memory passed ONNX Runtime's; it stays in
+      // oneDNN's choice, which it picks at batch 1 anyway).
+      uint64_t tuneBytes = exec.convWeightBytes + fresh->arenaBytes;
+      if (exec.layoutTunable && exec.layoutHint < 0 && !fresh->blockedConvs && dataIndependent(*fresh) &&
+          tuneBytes > kLayoutTuneBytes && std::getenv("KILN_CPU_LAYOUT_TRACE"))
+        std::fprintf(stderr, "kiln cpu: layout: not timed (%.0f MB for a second plan)\n", double(tuneBytes) / 1e6);
+      if (exec.layoutTunable && exec.layoutHint < 0 && !fresh->blockedConvs && dataIndependent(*fresh) &&
+          tuneBytes <= kLayoutTuneBytes) {
         std::unique_ptr<Plan> alt;
         if (kiln_status st = makePlan(true, alt); st != KILN_OK)
           return st;
@@ -2243,7 +2263,7 @@ kiln_status execute(kiln_plugin p, kiln_executable e, const kiln_buffer *inputs,
 //   inputs  per partition input: u32 rank, i64 dims (the planned shapes)
 //   entries per repacked constant: u32 node, u32 flags, u64 offset, u64
 //           size, dnnl_memory_desc_t; flags bit 0: the plan was built with
-//           its convolutions in nChw16c (the layout tuneLayout chose; a
+//           its convolutions in nChw16c (the layout executeImpl's timing chose; a
 //           reader that ignores the bit plans in oneDNN's choice and repacks
 //           those weights again at load)
 //   payload each repacked constant at `offset`, 64-byte aligned from the
@@ -2502,7 +2522,7 @@ kiln_status deserialize(kiln_plugin p, const kiln_graph *g, const kiln_partition
     exec->layoutHint = blob.blocked ? 1 : 0;
     if (kiln_status st = planFor(p, *exec, blob.shapes); st != KILN_OK)
       return st;
-    exec->layoutHint = -1; // other shapes: measured
+    exec->layoutHint = -1; // other shapes: timed
     for (auto &ni : exec->nodes)
       ni->winoHint = -1; // other shapes: measured
     *out = reinterpret_cast<kiln_executable>(exec.release());
