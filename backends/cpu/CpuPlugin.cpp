@@ -337,6 +337,9 @@ struct Step {
   Mode mode = Mode::Dnnl;
   int32_t src = -1; // View, Copy: the value viewed
   dnnl::primitive prim;
+  // Dnnl: the primitive's descriptor until createPrimitives makes it, once
+  // the plan is final.
+  dnnl::primitive_desc_base pending;
   std::vector<Arg> args;
   std::vector<int32_t> reads, writes; // values
   bool reorder = false;               // a layout conversion (CpuLayout below)
@@ -1043,7 +1046,7 @@ private:
     r.mode = Mode::Dnnl;
     r.reorder = true;
     dnnl::reorder::primitive_desc pd(exec.eng, have, exec.eng, want, scratchAttr());
-    r.prim = dnnl::reorder(pd);
+    r.pending = pd; // created by createPrimitives
     r.scratch = pd.scratchpad_desc();
     r.args = {Arg{DNNL_ARG_FROM, from, nullptr, have}, Arg{DNNL_ARG_TO, to, nullptr, want}};
     r.reads = {from};
@@ -1240,7 +1243,7 @@ private:
       dnnl::convolution_forward::primitive_desc pd(d, attr, eng);
       if (tryWinograd(ni, in, outShape, out, win, wPlain, pd, step))
         return true;
-      step.prim = dnnl::convolution_forward(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], pd.src_desc()));
       step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
@@ -1278,7 +1281,7 @@ private:
       }
       dnnl::matmul::desc d(src, weightConst ? anyMd({K, N}) : wPlain, dst);
       dnnl::matmul::primitive_desc pd(d, attr, eng);
-      step.prim = dnnl::matmul(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
@@ -1304,7 +1307,7 @@ private:
       auto d = hasBias ? dnnl::matmul::desc(src, weightConst ? anyMd({K, N}) : wPlain, bias, dst)
                        : dnnl::matmul::desc(src, weightConst ? anyMd({K, N}) : wPlain, dst);
       dnnl::matmul::primitive_desc pd(d, scratchAttr(), eng);
-      step.prim = dnnl::matmul(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
@@ -1331,7 +1334,7 @@ private:
       bool weightConst = exec.constants[ni.inputs[1]].data != nullptr;
       dnnl::matmul::desc d(src, weightConst ? anyMd(r) : wPlain, dst);
       dnnl::matmul::primitive_desc pd(d, scratchAttr(), eng);
-      step.prim = dnnl::matmul(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
@@ -1370,7 +1373,7 @@ private:
         dst = anyMd(outShape); // stay in the producer's layout
       dnnl::pooling_v2_forward::desc d(pk, alg, src, dst, w.s, w.k, w.d, w.pb, w.pe);
       dnnl::pooling_v2_forward::primitive_desc pd(d, scratchAttr(), eng);
-      step.prim = dnnl::pooling_v2_forward(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
@@ -1382,7 +1385,7 @@ private:
                    dnnl::normalization_flags::use_shift;
       dnnl::batch_normalization_forward::desc d(pk, src, float(ni.attrs.getFloat("epsilon", 1e-5)), flags);
       dnnl::batch_normalization_forward::primitive_desc pd(d, scratchAttr(), eng);
-      step.prim = dnnl::batch_normalization_forward(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], src));
       step.args.push_back(weightArg(ni, DNNL_ARG_SCALE, ni.inputs[1], vec, vec));
@@ -1398,7 +1401,7 @@ private:
       memory::desc md = operandMd(ni.inputs[0], in[0]->shape);
       dnnl::eltwise_forward::desc d(pk, e.alg, md, e.alpha, e.beta);
       dnnl::eltwise_forward::primitive_desc pd(d, scratchAttr(), eng);
-      step.prim = dnnl::eltwise_forward(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], md));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, md));
@@ -1431,7 +1434,7 @@ private:
       }
       dnnl::binary::desc d(binaryAlg(ni.op), s0, s1, dst);
       dnnl::binary::primitive_desc pd(d, scratchAttr(), eng);
-      step.prim = dnnl::binary(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       bool exact = keep != plainMd(a);
       auto operand = [&](int key, int32_t v, const memory::desc &md) {
@@ -1449,7 +1452,7 @@ private:
                                 float(ni.attrs.getFloat("alpha", 1e-4)), float(ni.attrs.getFloat("beta", 0.75)),
                                 float(ni.attrs.getFloat("bias", 1.0)));
       dnnl::lrn_forward::primitive_desc pd(d, scratchAttr(), eng);
-      step.prim = dnnl::lrn_forward(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], md));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
@@ -1464,7 +1467,7 @@ private:
       dnnl::softmax_v2_forward::desc d(pk, ni.op == "softmax" ? algorithm::softmax_accurate : algorithm::softmax_log,
                                        md, md, int(axis));
       dnnl::softmax_v2_forward::primitive_desc pd(d, scratchAttr(), eng);
-      step.prim = dnnl::softmax_v2_forward(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], md));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, md));
@@ -1487,7 +1490,7 @@ private:
                                             ? dnnl::concat::primitive_desc(int(axis), srcs, eng, scratchAttr())
                                             : dnnl::concat::primitive_desc(dst, int(axis), srcs, eng, scratchAttr());
       dst = pd.dst_desc();
-      step.prim = dnnl::concat(pd);
+      step.pending = pd; // created by createPrimitives
       step.scratch = pd.scratchpad_desc();
       for (size_t i = 0; i < srcs.size(); ++i) {
         int32_t v = ni.inputs[i];
@@ -2024,6 +2027,20 @@ kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &s
 }
 
 
+/// Creates the plan's pending primitives (Step::pending) once the plan is
+/// final: a plan rebuilt for one thread (kSmallWorkFlops) no longer
+/// JIT-compiles the discarded plan's kernels. (Creating them on two
+/// threads did not pay on the 2-core benchmark VM: squeezenet1_1's 27
+/// creations took 4.0 ms on one thread and 6.7 ms of thread time on two,
+/// the load no shorter; bench/RESULTS.md, "Load time".)
+void createPrimitives(Plan &plan) {
+  for (Step &st : plan.steps)
+    if (st.pending) {
+      st.prim = dnnl::primitive(st.pending.get());
+      st.pending = dnnl::primitive_desc_base();
+    }
+}
+
 /// Whether a plan's time does not depend on its inputs' values (oneDNN
 /// primitives, Winograd, views and copies only): such a plan may be timed
 /// on any data.
@@ -2164,8 +2181,10 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
         fresh->blockedConvs = blocked;
         if (!PlanBuilder(exec, *fresh, strm).build(error))
           return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
+        bool small = false;
 #ifdef KILN_CPU_HAVE_OPENMP
-        if (fresh->flops < kSmallWorkFlops && omp_get_max_threads() > 1) {
+        small = fresh->flops < kSmallWorkFlops && omp_get_max_threads() > 1;
+        if (small) {
           ThreadScope one(1);
           auto single = std::make_unique<Plan>();
           seed(*single);
@@ -2175,9 +2194,12 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
             return fail(p, KILN_ERROR_INVALID_ARGUMENT, error);
           exec.refFallbacks = fallbacks;
           single->singleThread = true;
+          createPrimitives(*single);
           fresh = std::move(single);
         }
 #endif
+        if (!small)
+          createPrimitives(*fresh);
         for (const Step &st : fresh->steps) {
           fresh->reorders += st.reorder ? 1 : 0;
           fresh->portable += st.mode == Mode::Ref ? 1 : 0;
