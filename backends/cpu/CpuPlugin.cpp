@@ -159,7 +159,7 @@ bool convertAttrs(const kiln_node &n, ref::Attrs &attrs) {
 // --- op classes ------------------------------------------------------------------
 
 enum class Kind { None, Conv, Gemm, Linear, MatMul, Pool, GlobalPool, BatchNorm, Eltwise, Binary,
-                  Softmax, View, Concat, Fused, Own, Lrn };
+                  Softmax, View, Concat, Fused, Own, Lrn, Deconv };
 
 Kind kindOf(const std::string &op) {
   static const std::map<std::string, Kind> kinds = {
@@ -188,6 +188,8 @@ Kind kindOf(const std::string &op) {
       {"floor", Kind::Own}, {"ceil", Kind::Own}, {"round", Kind::Own},
       // lrn: oneDNN for odd sizes, else the own kernel (ONNX's window is asymmetric for even sizes)
       {"lrn", Kind::Lrn},
+      // transposed convolution: oneDNN's deconvolution (2-D)
+      {"conv_transpose", Kind::Deconv},
       // kiln's fused ops (FusedOps.inc)
       {"fused_conv", Kind::Conv}, {"fused_matmul", Kind::Fused}, {"layer_norm", Kind::Fused},
       {"rms_norm", Kind::Fused}, {"attention", Kind::Fused}};
@@ -710,6 +712,12 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
     return canRunOwn(g, prod, n, attrs);
   case Kind::Lrn:
     return n.num_inputs == 1 && allF32(0, 1) && rank(0) >= 2 && attrs.getInt("size", 0) >= 1;
+  case Kind::Deconv: // 2-D; pads that oneDNN cannot express run the reference kernel in the plugin
+    if (n.num_inputs < 2 || n.num_inputs > 3 || !allF32(0, 2) || rank(0) != 4 || rank(1) != 4)
+      return false;
+    if (input(n, 2) >= 0 && (!isF32(g, n.inputs[2]) || rank(2) != 1))
+      return false;
+    return attrs.getInt("group", 1) >= 1;
   case Kind::Fused:
     return canRunFused(g, n, attrs);
   default:
@@ -1471,6 +1479,61 @@ private:
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], md));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, md));
+      return true;
+    }
+    case Kind::Deconv: { // ONNX ConvTranspose: weights [C, M/group, kh, kw]
+      const Dims &x = in[0]->shape, &w = in[1]->shape;
+      int64_t G = ni.attrs.getInt("group", 1);
+      if (x.size() != 4 || w.size() != 4 || outShape.size() != 4 || G < 1 || x[1] != w[0] || x[1] % G)
+        return false;
+      int64_t M = w[1] * G;
+      auto ints = [&](const char *name, size_t len, int64_t def) {
+        auto v = ni.attrs.getInts(name);
+        return v && v->size() == len ? *v : Dims(len, def);
+      };
+      Dims s = ints("strides", 2, 1), d = ints("dilations", 2, 1), pads = ints("pads", 4, 0),
+           opad = ints("output_padding", 2, 0);
+      std::string ap = ni.attrs.getString("auto_pad", "NOTSET");
+      bool fromOut = ni.attrs.getInts("output_shape") || ap == "SAME_UPPER" || ap == "SAME_LOWER";
+      Dims pl(2), pr(2), dd(2);
+      for (int i = 0; i < 2; ++i) {
+        int64_t full = s[i] * (x[i + 2] - 1) + opad[i] + (w[i + 2] - 1) * d[i] + 1, total = full - outShape[i + 2];
+        pl[i] = fromOut ? (ap == "SAME_UPPER" ? total / 2 : total - total / 2) : ap == "NOTSET" ? pads[i] : 0;
+        // oneDNN: out = (in - 1) * s - pl - pr + (k - 1) * d + 1 (output_padding goes into pr)
+        pr[i] = (x[i + 2] - 1) * s[i] - pl[i] + (w[i + 2] - 1) * d[i] + 1 - outShape[i + 2];
+        dd[i] = d[i] - 1;
+        if (total < 0 || pl[i] < 0)
+          return false; // the reference kernel in the plugin
+      }
+      memory::desc wPlain = G > 1 ? memory::desc({G, w[1], x[1] / G, w[2], w[3]}, memory::data_type::f32,
+                                                 memory::format_tag::giohw)
+                                  : memory::desc({M, x[1], w[2], w[3]}, memory::data_type::f32, memory::format_tag::iohw);
+      bool weightConst = exec.constants[ni.inputs[1]].data != nullptr;
+      memory::desc wAsk = weightConst ? anyMd(wPlain.dims()) : wPlain;
+      bool hasBias = in.size() > 2 && in[2];
+      memory::desc src = anyMd(x), dst = exec.isOutput[out] ? plainMd(outShape) : anyMd(outShape),
+                   bias = plainMd({M});
+      auto desc = hasBias ? dnnl::deconvolution_forward::desc(pk, algorithm::deconvolution_direct, src, wAsk, bias,
+                                                              dst, s, dd, pl, pr)
+                          : dnnl::deconvolution_forward::desc(pk, algorithm::deconvolution_direct, src, wAsk, dst,
+                                                              s, dd, pl, pr);
+      // A negative right padding (output_padding past the end pads) is cut
+      // off the result; oneDNN takes it or declines (the reference kernel).
+      dnnl::deconvolution_forward::primitive_desc pd;
+      try {
+        pd = dnnl::deconvolution_forward::primitive_desc(desc, scratchAttr(), eng);
+      } catch (const dnnl::error &) {
+        return false;
+      }
+      step.pending = pd; // created by createPrimitives
+      step.scratch = pd.scratchpad_desc();
+      step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], pd.src_desc()));
+      step.args.push_back(weightArg(ni, DNNL_ARG_WEIGHTS, ni.inputs[1], wPlain, pd.weights_desc()));
+      if (hasBias)
+        step.args.push_back(weightArg(ni, DNNL_ARG_BIAS, ni.inputs[2], bias, bias));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
+      // flops: every input element meets M/G x kh x kw weights
+      plan.flops += 2.0 * double(numel(x)) * double(M / G) * double(w[2] * w[3]);
       return true;
     }
     case Kind::Concat: {

@@ -369,6 +369,48 @@ void convCase(Dims x, Dims w, std::vector<Attr> attrs, bool bias = true, const c
   checkOnCpu(b, {3});
 }
 
+std::map<int32_t, std::string> kernelsOnCpu(GraphBuilder &b);
+
+/// conv_transpose (ONNX ConvTranspose, weights [C, M/group, kh, kw]) against
+/// the reference plugin; `onOneDnn`: the node must run as a oneDNN
+/// deconvolution (else the plugin's reference kernel may run it).
+void convTransposeCase(Dims x, Dims w, int64_t group, std::vector<Attr> attrs, bool bias = true,
+                       bool onOneDnn = true) {
+  GraphBuilder b;
+  Dims declared = x;
+  declared[0] = -1;
+  int32_t in = b.input(x, declared);
+  std::vector<int32_t> ins = {in, b.weight(w, -0.5f, 0.5f)};
+  if (bias)
+    ins.push_back(b.weight({w[1] * group}));
+  attrs.push_back(integer("group", group));
+  b.node("conv_transpose", ins, {-1, w[1] * group, -1, -1}, attrs);
+  checkOnCpu(b, {2});
+  auto kernels = kernelsOnCpu(b);
+  ASSERT_TRUE(kernels.count(0));
+  if (onOneDnn)
+    EXPECT_EQ(kernels[0].rfind("onednn:", 0), 0u) << kernels[0];
+}
+
+TEST(CpuOps, ConvTransposeStride2Pads) {
+  convTransposeCase({1, 8, 7, 7}, {8, 4, 3, 3}, 1, {ints("strides", {2, 2}), ints("pads", {1, 1, 1, 1})});
+}
+TEST(CpuOps, ConvTransposeOutputPaddingNoBias) {
+  convTransposeCase({1, 4, 5, 6}, {4, 6, 3, 3}, 1,
+                    {ints("strides", {2, 2}), ints("pads", {1, 1, 1, 1}), ints("output_padding", {1, 1})}, false);
+}
+TEST(CpuOps, ConvTransposeOutputPaddingPastTheEndPads) {
+  // oneDNN's right padding becomes negative (-1): the extra row and column.
+  convTransposeCase({1, 4, 5, 5}, {4, 2, 3, 3}, 1, {ints("strides", {2, 2}), ints("output_padding", {1, 1})});
+}
+TEST(CpuOps, ConvTransposeGroupedDilated) {
+  convTransposeCase({1, 8, 6, 6}, {8, 3, 3, 3}, 2, {ints("dilations", {2, 2})});
+}
+TEST(CpuOps, ConvTransposeSameUpperAndOutputShape) {
+  convTransposeCase({1, 3, 5, 5}, {3, 4, 3, 3}, 1, {ints("strides", {2, 2}), str("auto_pad", "SAME_UPPER")});
+  convTransposeCase({1, 3, 5, 5}, {3, 4, 3, 3}, 1, {ints("strides", {2, 2}), ints("output_shape", {10, 10})});
+}
+
 TEST(CpuOps, ConvBasic) { convCase({1, 3, 12, 12}, {8, 3, 3, 3}, {ints("pads", {1, 1, 1, 1})}); }
 TEST(CpuOps, ConvNoBias) { convCase({2, 4, 9, 9}, {6, 4, 3, 3}, {}, false); }
 TEST(CpuOps, ConvStridedDilatedAsymmetricPads) {
