@@ -159,7 +159,7 @@ bool convertAttrs(const kiln_node &n, ref::Attrs &attrs) {
 // --- op classes ------------------------------------------------------------------
 
 enum class Kind { None, Conv, Gemm, Linear, MatMul, Pool, GlobalPool, BatchNorm, Eltwise, Binary,
-                  Softmax, View, Concat, Fused, Own, Lrn, Deconv };
+                  Softmax, View, Concat, Fused, Own, Lrn, Deconv, PRelu };
 
 Kind kindOf(const std::string &op) {
   static const std::map<std::string, Kind> kinds = {
@@ -190,6 +190,8 @@ Kind kindOf(const std::string &op) {
       {"lrn", Kind::Lrn},
       // transposed convolution: oneDNN's deconvolution (2-D)
       {"conv_transpose", Kind::Deconv},
+      // prelu: oneDNN's prelu (the slope broadcast patterns it has)
+      {"prelu", Kind::PRelu},
       // kiln's fused ops (FusedOps.inc)
       {"fused_conv", Kind::Conv}, {"fused_matmul", Kind::Fused}, {"layer_norm", Kind::Fused},
       {"rms_norm", Kind::Fused}, {"attention", Kind::Fused}};
@@ -712,6 +714,8 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
     return canRunOwn(g, prod, n, attrs);
   case Kind::Lrn:
     return n.num_inputs == 1 && allF32(0, 1) && rank(0) >= 2 && attrs.getInt("size", 0) >= 1;
+  case Kind::PRelu: // slope patterns oneDNN lacks run the reference kernel in the plugin
+    return n.num_inputs == 2 && allF32(0, 2) && rank(0) >= 1 && rank(0) <= 5 && rank(1) <= rank(0);
   case Kind::Deconv: // 2-D; pads that oneDNN cannot express run the reference kernel in the plugin
     if (n.num_inputs < 2 || n.num_inputs > 3 || !allF32(0, 2) || rank(0) != 4 || rank(1) != 4)
       return false;
@@ -1479,6 +1483,31 @@ private:
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], md));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, md));
+      return true;
+    }
+    case Kind::PRelu: { // y = x < 0 ? slope * x : x, slope broadcast (unidirectionally) to x
+      const Dims &x = in[0]->shape;
+      Dims sl = in[1]->shape;
+      if (sl.size() > x.size())
+        return false;
+      sl.insert(sl.begin(), x.size() - sl.size(), 1);
+      for (size_t i = 0; i < x.size(); ++i)
+        if (sl[i] != 1 && sl[i] != x[i])
+          return false;
+      memory::desc src = operandMd(ni.inputs[0], x), wmd = plainMd(sl);
+      dnnl::prelu_forward::primitive_desc pd;
+      try { // oneDNN 2.6 has some broadcast patterns of the slope, not all
+        pd = dnnl::prelu_forward::primitive_desc(dnnl::prelu_forward::desc(pk, src, wmd), scratchAttr(), eng);
+      } catch (const dnnl::error &) {
+        return false;
+      }
+      step.pending = pd; // created by createPrimitives
+      step.scratch = pd.scratchpad_desc();
+      step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], pd.src_desc()));
+      step.args.push_back(exec.constants[ni.inputs[1]].data
+                              ? Arg{DNNL_ARG_WEIGHTS, -1, exec.constants[ni.inputs[1]].data, wmd}
+                              : valueArg(DNNL_ARG_WEIGHTS, ni.inputs[1], wmd));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
       return true;
     }
     case Kind::Deconv: { // ONNX ConvTranspose: weights [C, M/group, kh, kw]

@@ -411,6 +411,34 @@ TEST(CpuOps, ConvTransposeSameUpperAndOutputShape) {
   convTransposeCase({1, 3, 5, 5}, {3, 4, 3, 3}, 1, {ints("strides", {2, 2}), ints("output_shape", {10, 10})});
 }
 
+TEST(CpuOps, PReluSlopeShapes) {
+  // After a convolution (its layout kept), per channel as PyTorch exports it.
+  {
+    GraphBuilder b;
+    int32_t x = b.input({2, 16, 9, 9}, {-1, 16, 9, 9}, -2.f, 2.f);
+    int32_t c = b.node("conv", {x, b.weight({16, 16, 3, 3}, -.3f, .3f), b.weight({16})}, {-1, 16, 9, 9},
+                       {ints("pads", {1, 1, 1, 1})});
+    b.node("prelu", {c, b.weight({16, 1, 1}, 0.05f, 0.3f)}, {-1, 16, 9, 9});
+    checkOnCpu(b, {3});
+    auto kernels = kernelsOnCpu(b);
+    ASSERT_TRUE(kernels.count(1));
+    EXPECT_EQ(kernels[1].rfind("onednn:", 0), 0u) << kernels[1];
+  }
+  for (Dims slope : {Dims{1}, Dims{3, 4, 5}, Dims{5}}) { // scalar, full, last axis
+    GraphBuilder b;
+    int32_t x = b.input({2, 3, 4, 5}, {-1, 3, 4, 5}, -2.f, 2.f);
+    b.node("prelu", {x, b.weight(slope, 0.05f, 0.3f)}, {-1, 3, 4, 5});
+    checkOnCpu(b, {1});
+  }
+  { // a run-time slope
+    GraphBuilder b;
+    int32_t x = b.input({2, 6}, {-1, 6}, -2.f, 2.f);
+    int32_t sl = b.input({6}, {6}, 0.f, 0.5f);
+    b.node("prelu", {x, sl}, {-1, 6});
+    checkOnCpu(b);
+  }
+}
+
 TEST(CpuOps, ConvBasic) { convCase({1, 3, 12, 12}, {8, 3, 3, 3}, {ints("pads", {1, 1, 1, 1})}); }
 TEST(CpuOps, ConvNoBias) { convCase({2, 4, 9, 9}, {6, 4, 3, 3}, {}, false); }
 TEST(CpuOps, ConvStridedDilatedAsymmetricPads) {
