@@ -159,7 +159,7 @@ bool convertAttrs(const kiln_node &n, ref::Attrs &attrs) {
 // --- op classes ------------------------------------------------------------------
 
 enum class Kind { None, Conv, Gemm, Linear, MatMul, Pool, GlobalPool, BatchNorm, Eltwise, Binary,
-                  Softmax, View, Concat, Fused, Own, Lrn, Deconv, PRelu };
+                  Softmax, View, Concat, Fused, Own, Lrn, Deconv, PRelu, Resize };
 
 Kind kindOf(const std::string &op) {
   static const std::map<std::string, Kind> kinds = {
@@ -192,6 +192,8 @@ Kind kindOf(const std::string &op) {
       {"conv_transpose", Kind::Deconv},
       // prelu: oneDNN's prelu (the slope broadcast patterns it has)
       {"prelu", Kind::PRelu},
+      // resize: oneDNN's resampling (linear half-pixel, nearest at whole factors)
+      {"resize", Kind::Resize},
       // kiln's fused ops (FusedOps.inc)
       {"fused_conv", Kind::Conv}, {"fused_matmul", Kind::Fused}, {"layer_norm", Kind::Fused},
       {"rms_norm", Kind::Fused}, {"attention", Kind::Fused}};
@@ -714,6 +716,9 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
     return canRunOwn(g, prod, n, attrs);
   case Kind::Lrn:
     return n.num_inputs == 1 && allF32(0, 1) && rank(0) >= 2 && attrs.getInt("size", 0) >= 1;
+  case Kind::Resize: // 4-D; the sizes or scales must be known when the plan is built
+    return n.num_inputs >= 1 && n.num_inputs <= 2 && allF32(0, 1) && rank(0) == 4 &&
+           (n.num_inputs == 1 || shapeDerived(g, prod, n.inputs[1]));
   case Kind::PRelu: // slope patterns oneDNN lacks run the reference kernel in the plugin
     return n.num_inputs == 2 && allF32(0, 2) && rank(0) >= 1 && rank(0) <= 5 && rank(1) <= rank(0);
   case Kind::Deconv: // 2-D; pads that oneDNN cannot express run the reference kernel in the plugin
@@ -1483,6 +1488,60 @@ private:
       step.scratch = pd.scratchpad_desc();
       step.args.push_back(valueArg(DNNL_ARG_SRC, ni.inputs[0], md));
       step.args.push_back(valueArg(DNNL_ARG_DST, out, md));
+      return true;
+    }
+    case Kind::Resize: { // ONNX Resize, spatial dims only; the rest runs the reference kernel here
+      const Dims &x = in[0]->shape;
+      if (x.size() != 4 || outShape.size() != 4 || outShape[0] != x[0] || outShape[1] != x[1] || numel(x) == 0)
+        return false;
+      // The scale of each spatial dim: the attribute, run-time scales (known
+      // now), or out / in for sizes.
+      double scale[2];
+      auto attrScales = ni.attrs.getFloats("scales");
+      for (int i = 0; i < 2; ++i) {
+        if (attrScales && attrScales->size() == 4)
+          scale[i] = (*attrScales)[i + 2];
+        else if (in.size() > 1 && in[1] && in[1]->dtype == ref::DType::F32 && in[1]->data && numel(in[1]->shape) == 4)
+          scale[i] = static_cast<const float *>(in[1]->data)[i + 2];
+        else
+          scale[i] = double(outShape[i + 2]) / double(x[i + 2]);
+        if (!(scale[i] > 0))
+          return false;
+      }
+      std::string mode = ni.attrs.getString("mode", "nearest");
+      std::string ctm = ni.attrs.getString("coordinate_transformation_mode", "half_pixel");
+      std::string nm = ni.attrs.getString("nearest_mode", "round_prefer_floor");
+      algorithm alg;
+      if (mode == "linear" && (ctm == "half_pixel" || (ctm == "pytorch_half_pixel" && outShape[2] > 1 && outShape[3] > 1)))
+        alg = algorithm::resampling_linear; // oneDNN: (o + 0.5) / scale - 0.5, edges clamped
+      else if (mode == "nearest") {
+        // At a whole upscale factor k these all pick input floor(o / k), as
+        // oneDNN's nearest does; elsewhere they differ in the ties.
+        bool floorAsym = ctm == "asymmetric" && nm == "floor";
+        bool roundHalf = (ctm == "half_pixel" || ctm == "pytorch_half_pixel") &&
+                         (nm == "round_prefer_floor" || nm == "round_prefer_ceil");
+        if (!floorAsym && !roundHalf)
+          return false;
+        for (int i = 0; i < 2; ++i)
+          if (scale[i] != std::floor(scale[i]) || outShape[i + 2] != x[i + 2] * int64_t(scale[i]))
+            return false;
+        alg = algorithm::resampling_nearest;
+      } else
+        return false;
+      memory::desc src = operandMd(ni.inputs[0], x),
+                   dst = exec.isOutput[out] ? plainMd(outShape) : anyMd(outShape);
+      dnnl::resampling_forward::primitive_desc pd;
+      try {
+        pd = dnnl::resampling_forward::primitive_desc(
+            dnnl::resampling_forward::desc(pk, alg, {float(scale[0]), float(scale[1])}, src, dst), scratchAttr(),
+            eng);
+      } catch (const dnnl::error &) {
+        return false;
+      }
+      step.pending = pd; // created by createPrimitives
+      step.scratch = pd.scratchpad_desc();
+      step.args.push_back(exactArg(DNNL_ARG_SRC, ni.inputs[0], pd.src_desc()));
+      step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
       return true;
     }
     case Kind::PRelu: { // y = x < 0 ? slope * x : x, slope broadcast (unidirectionally) to x

@@ -37,8 +37,15 @@ using Dims = std::vector<int64_t>;
 
 using kiln::test::example;
 
+/// Whether runtimeOptions() makes the cpu plugin refuse its reference-kernel
+/// fallback (KILN_CPU_STRICT); tests of that fallback turn it off.
+bool gStrict = true;
+
 kiln::Runtime::Options runtimeOptions() {
-  ::setenv("KILN_CPU_STRICT", "1", 1);
+  if (gStrict)
+    ::setenv("KILN_CPU_STRICT", "1", 1);
+  else
+    ::unsetenv("KILN_CPU_STRICT");
   kiln::Runtime::Options o;
   o.pluginPaths = {KILN_CPU_PLUGIN_DIR, KILN_REFERENCE_PLUGIN_DIR};
   return o;
@@ -437,6 +444,44 @@ TEST(CpuOps, PReluSlopeShapes) {
     b.node("prelu", {x, sl}, {-1, 6});
     checkOnCpu(b);
   }
+}
+
+/// resize with scales [1, 1, sh, sw] to [N, C, oh, ow]; `onOneDnn`: the node
+/// must run as oneDNN's resampling.
+void resizeCase(Dims x, double sh, double sw, Dims outHW, std::vector<Attr> attrs, bool onOneDnn) {
+  GraphBuilder b;
+  Dims declared = x;
+  declared[0] = -1;
+  int32_t in = b.input(x, declared);
+  Attr scales;
+  scales.name = "scales";
+  scales.kind = Attr::Floats;
+  scales.floats = {1, 1, sh, sw};
+  attrs.push_back(scales);
+  b.node("resize", {in}, {-1, x[1], outHW[0], outHW[1]}, attrs);
+  SCOPED_TRACE(attrs[0].s + " " + std::to_string(sh) + " x " + std::to_string(sw));
+  gStrict = onOneDnn; // else the plugin's reference kernel must be allowed to run it
+  checkOnCpu(b, {2});
+  auto kernels = kernelsOnCpu(b);
+  gStrict = true;
+  ASSERT_TRUE(kernels.count(0));
+  EXPECT_EQ(kernels[0].rfind("onednn:", 0) == 0, onOneDnn) << kernels[0];
+}
+
+TEST(CpuOps, ResizeOnResamplingWhereItMatches) {
+  // PyTorch's nearest upsampling (asymmetric, floor) and half-pixel nearest at whole factors.
+  resizeCase({1, 16, 7, 5}, 2, 3, {14, 15}, {str("mode", "nearest"), str("coordinate_transformation_mode", "asymmetric"),
+                                             str("nearest_mode", "floor")}, true);
+  resizeCase({1, 3, 4, 4}, 2, 2, {8, 8}, {str("mode", "nearest")}, true);
+  // Bilinear, half pixel, up and down and by fractions.
+  resizeCase({1, 5, 6, 8}, 1.5, 0.5, {9, 4}, {str("mode", "linear")}, true);
+  resizeCase({1, 5, 6, 8}, 2, 2, {12, 16}, {str("mode", "linear"), str("coordinate_transformation_mode", "pytorch_half_pixel")},
+             true);
+  // What oneDNN does not compute the ONNX way runs the reference kernel.
+  resizeCase({1, 3, 6, 6}, 1.5, 1.5, {9, 9}, {str("mode", "nearest")}, false);
+  resizeCase({1, 3, 6, 6}, 2, 2, {12, 12}, {str("mode", "linear"), str("coordinate_transformation_mode", "align_corners")},
+             false);
+  resizeCase({1, 3, 6, 6}, 2, 2, {12, 12}, {str("mode", "cubic")}, false);
 }
 
 TEST(CpuOps, ConvBasic) { convCase({1, 3, 12, 12}, {8, 3, 3, 3}, {ints("pads", {1, 1, 1, 1})}); }
