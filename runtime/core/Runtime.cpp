@@ -153,6 +153,8 @@ std::vector<Model::PartitionMemory> Model::memoryReport() const {
         m.portableNodes = st.portable_nodes;
         m.weightReorders = st.weight_reorders;
       }
+      if (KILN_HAS_FIELD(&st, kiln_executable_stats, batch_slices))
+        m.batchSlices = st.batch_slices;
     }
     out.push_back(m);
   }

@@ -621,7 +621,9 @@ void printLayoutStats(const kiln::Model::PartitionMemory &pm) {
   if (pm.layoutReported)
     llvm::outs() << "layout: partition on '" << pm.plugin << "': " << pm.layoutReorders
                  << " layout reorders per run, " << pm.portableNodes << " nodes on portable kernels, "
-                 << pm.weightReorders << " weights repacked at run time\n";
+                 << pm.weightReorders << " weights repacked at run time"
+                 << (pm.batchSlices > 1 ? ", batch split across " + std::to_string(pm.batchSlices) + " threads" : "")
+                 << "\n";
 }
 
 /// Options shared by run, bench and verify for choosing inputs.

@@ -40,6 +40,8 @@ using kiln::test::example;
 /// Whether runtimeOptions() makes the cpu plugin refuse its reference-kernel
 /// fallback (KILN_CPU_STRICT); tests of that fallback turn it off.
 bool gStrict = true;
+/// The runtime's thread count for runtimeOptions() (0: the plugins' choice).
+int32_t gThreads = 0;
 
 kiln::Runtime::Options runtimeOptions() {
   if (gStrict)
@@ -48,6 +50,7 @@ kiln::Runtime::Options runtimeOptions() {
     ::unsetenv("KILN_CPU_STRICT");
   kiln::Runtime::Options o;
   o.pluginPaths = {KILN_CPU_PLUGIN_DIR, KILN_REFERENCE_PLUGIN_DIR};
+  o.numThreads = gThreads;
   return o;
 }
 
@@ -290,8 +293,9 @@ Attr str(const std::string &name, const std::string &v) {
 /// Puts every node on the cpu plugin (loading fails if it does not claim
 /// one), runs it and the reference plugin on the same random inputs, and
 /// compares every output. `batches`: run again with dim 0 of every input
-/// replaced (dynamic batch, a new plan per shape).
-void checkOnCpu(GraphBuilder &b, std::vector<int64_t> batches = {}) {
+/// replaced (dynamic batch, a new plan per shape). `slices`: per run, the
+/// threads the cpu plugin split the batch across (ABI 1.4 stats).
+void checkOnCpu(GraphBuilder &b, std::vector<int64_t> batches = {}, std::vector<uint64_t> *slices = nullptr) {
   Graph &g = b.g;
   if (g.outputs.empty())
     g.outputs.push_back(g.nodes.back().outputs[0]);
@@ -333,6 +337,10 @@ void checkOnCpu(GraphBuilder &b, std::vector<int64_t> batches = {}) {
     for (size_t i = 0; i < got.size(); ++i)
       expectClose(got[i], want[i], 1e-3, 1e-4,
                   g.nodes[0].op + " output " + std::to_string(i) + " (batch " + std::to_string(batch) + ")");
+    if (slices) {
+      auto report = cpu->memoryReport();
+      slices->push_back(report.empty() ? 0 : report[0].batchSlices);
+    }
   }
   std::system(("rm -rf " + dir).c_str());
 }
@@ -755,6 +763,118 @@ TEST(CpuLayout, ConcatOfWholeChannelBlocksIsContiguousCopies) {
     EXPECT_EQ(kernels[3] == "own:concat_channel_blocks", e % 16 == 0) << kernels[3];
   }
   ::unsetenv("KILN_CPU_CONV_LAYOUT");
+}
+
+// batch split (BatchSplit.inc) ----------------------------------------------------------
+
+/// Runs `b` on two threads at batch 4, 1 and 3 with KILN_CPU_BATCH_SPLIT=`mode`
+/// against the reference plugin; returns the batch slices of each run.
+std::vector<uint64_t> splitRuns(GraphBuilder &b, const char *mode) {
+  ::setenv("KILN_CPU_BATCH_SPLIT", mode, 1);
+  gThreads = 2;
+  std::vector<uint64_t> slices;
+  checkOnCpu(b, {1, 3}, &slices);
+  gThreads = 0;
+  ::unsetenv("KILN_CPU_BATCH_SPLIT");
+  return slices;
+}
+
+/// The small CNN of the example model: conv, relu, pool, conv, pool, flatten,
+/// two linear layers (9 MFLOP at batch 4: above the plugin's one-thread size).
+GraphBuilder smallCnn() {
+  GraphBuilder b;
+  int32_t x = b.input({4, 1, 28, 28}, {-1, 1, 28, 28});
+  std::vector<Attr> relu = {activation("relu"), ints("pads", {1, 1, 1, 1})};
+  std::vector<Attr> pool = {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})};
+  int32_t c1 = b.node("fused_conv", {x, b.weight({16, 1, 3, 3}, -.5f, .5f), b.weight({16})}, {-1, 16, 28, 28}, relu);
+  int32_t p1 = b.node("max_pool", {c1}, {-1, 16, 14, 14}, pool);
+  int32_t c2 = b.node("fused_conv", {p1, b.weight({32, 16, 3, 3}, -.2f, .2f), b.weight({32})}, {-1, 32, 14, 14}, relu);
+  int32_t p2 = b.node("max_pool", {c2}, {-1, 32, 7, 7}, pool);
+  int32_t f = b.node("flatten", {p2}, {-1, 1568}, {integer("axis", 1)});
+  int32_t h = b.node("gemm", {f, b.weight({64, 1568}, -.05f, .05f), b.weight({64})}, {-1, 64}, {integer("transB", 1)});
+  int32_t r = b.node("relu", {h}, {-1, 64});
+  b.output(b.node("gemm", {r, b.weight({10, 64}, -.3f, .3f), b.weight({10})}, {-1, 10}, {integer("transB", 1)}));
+  return b;
+}
+
+TEST(CpuBatchSplit, SmallCnnSplitsAcrossTwoThreadsAndMatchesTheReference) {
+  GraphBuilder b = smallCnn();
+  // Batch 4 and 3 on two threads: 4 splits into 2 x 2 images; 1 and 3 do not
+  // split evenly and run whole.
+  EXPECT_EQ(splitRuns(b, "1"), (std::vector<uint64_t>{2, 0, 0}));
+  // The timed choice is either, and exact either way.
+  GraphBuilder c = smallCnn();
+  for (uint64_t n : splitRuns(c, "auto"))
+    EXPECT_TRUE(n == 0 || n == 2) << n;
+  GraphBuilder d = smallCnn();
+  EXPECT_EQ(splitRuns(d, "0"), (std::vector<uint64_t>{0, 0, 0}));
+}
+
+TEST(CpuBatchSplit, EncoderLayerSplits) {
+  // layer norm, projections, attention over [batch, seq, features] with a
+  // per-image mask, softmax along the features, a residual add. (The
+  // attention runs on the plugin's portable kernel: not strict.)
+  gStrict = false;
+  GraphBuilder b;
+  int32_t x = b.input({4, 64, 64}, {-1, 64, 64});
+  int32_t mask = b.input({4, 1, 1, 64}, {-1, 1, 1, 64}, -1.f, 0.f);
+  Dims act = {-1, 64, 64};
+  int32_t ln = b.node("layer_norm", {x, b.weight({64}), b.weight({64})}, act, {integer("axis", -1)});
+  int32_t q = b.node("matmul", {ln, b.weight({64, 64}, -.2f, .2f)}, act);
+  int32_t k = b.node("matmul", {ln, b.weight({64, 64}, -.2f, .2f)}, act);
+  int32_t v = b.node("matmul", {ln, b.weight({64, 64}, -.2f, .2f)}, act);
+  int32_t a = b.node("attention", {q, k, v, mask}, act, {integer("num_heads", 4), real("scale", 0.25)});
+  int32_t s = b.node("softmax", {a}, act, {integer("axis", -1)});
+  b.output(b.node("add", {s, x}, act));
+  EXPECT_EQ(splitRuns(b, "1"), (std::vector<uint64_t>{2, 0, 0}));
+  gStrict = true;
+}
+
+TEST(CpuBatchSplit, OpsThatWorkAlongTheBatchRunWhole) {
+  // A projection (17 MFLOP at batch 4: enough work to split), then an op
+  // that mixes the images (dim 0): forcing the split must not split these,
+  // and they must still match the reference. The same op along another axis
+  // splits (the control).
+  auto oneOp = [](const std::string &op, Dims out, std::vector<Attr> attrs, bool axisOperand = false) {
+    GraphBuilder b;
+    int32_t x = b.input({4, 128, 128}, {-1, 128, 128});
+    int32_t y = b.node("matmul", {x, b.weight({128, 128}, -.1f, .1f)}, {-1, 128, 128});
+    std::vector<int32_t> in = {y};
+    if (axisOperand)
+      in.push_back(b.constant({}, 7, std::vector<uint8_t>(8, 0))); // axis 0
+    b.output(b.node(op, in, out, attrs));
+    return b;
+  };
+  struct Case {
+    std::string op;
+    Dims out;
+    std::vector<Attr> attrs;
+    bool axisOperand = false;
+  };
+  std::vector<Case> cases = {
+      {"softmax", {-1, 128, 128}, {integer("axis", 0)}},
+      {"log_softmax", {-1, 128, 128}, {integer("axis", -3)}},
+      {"reduce_mean", {1, 128, 128}, {ints("axes", {0}), integer("keepdims", 1)}},
+      {"reduce_sum", {128, 128}, {ints("axes", {0}), integer("keepdims", 0)}},
+      {"transpose", {128, -1, 128}, {ints("perm", {1, 0, 2})}},
+      {"cum_sum", {-1, 128, 128}, {}, true},
+  };
+  for (Case &c : cases) {
+    SCOPED_TRACE(c.op);
+    GraphBuilder b = oneOp(c.op, c.out, c.attrs, c.axisOperand);
+    for (uint64_t n : splitRuns(b, "1"))
+      EXPECT_EQ(n, 0u);
+  }
+  { // a concat along dim 0 (twice the images: dim 0 still splits evenly)
+    GraphBuilder b;
+    int32_t x = b.input({4, 128, 128}, {-1, 128, 128});
+    int32_t y = b.node("matmul", {x, b.weight({128, 128}, -.1f, .1f)}, {-1, 128, 128});
+    b.output(b.node("concat", {x, y}, {-1, 128, 128}, {integer("axis", 0)}));
+    for (uint64_t n : splitRuns(b, "1"))
+      EXPECT_EQ(n, 0u);
+  }
+  GraphBuilder control = oneOp("softmax", {-1, 128, 128}, {integer("axis", 1)});
+  EXPECT_EQ(splitRuns(control, "1"), (std::vector<uint64_t>{2, 0, 0}));
 }
 
 // matrix products -------------------------------------------------------------------

@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define KILN_PLUGIN_ABI_MAJOR 1u
-#define KILN_PLUGIN_ABI_MINOR 3u
+#define KILN_PLUGIN_ABI_MINOR 4u
 #define KILN_PLUGIN_ENTRY_SYMBOL "kiln_plugin_get"
 
 /* True when a struct filled by the other side contains `field`. */
@@ -212,6 +212,10 @@ typedef struct kiln_executable_stats {
                                   fallback kernels instead of its own fast path */
   uint64_t weight_reorders;    /* constants repacked at run time so far
                                   (0 when an AOT blob supplied them) */
+  /* ABI 1.4: */
+  uint64_t batch_slices;       /* threads the last run's plan split dim 0
+                                  across, each running its share with
+                                  one-thread kernels (0: not split) */
 } kiln_executable_stats;
 
 /* ABI 1.2: per-node timing of an executable (`kiln bench --per-op`). One

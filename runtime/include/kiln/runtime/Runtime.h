@@ -106,6 +106,9 @@ public:
     /// repacked at run time.
     bool layoutReported = false;
     uint64_t layoutReorders = 0, portableNodes = 0, weightReorders = 0;
+    /// ABI 1.4: threads the plan split the batch across (0: not split or
+    /// not reported).
+    uint64_t batchSlices = 0;
   };
   std::vector<PartitionMemory> memoryReport() const;
   /// What loading did per partition with a compiled (AOT) blob: used, or not
