@@ -326,6 +326,7 @@ struct NodeInfo {
   std::mutex reorderMutex;
   std::vector<std::unique_ptr<Reordered>> reordered;
   int winoHint = -1; // Winograd chosen (1) or not (0) when an AOT blob was written; -1: decide
+  int dwHint = -1;   // 1x1 conv: fused with its dwPartner (1) or not (0) when an AOT blob was written; -1: try
 };
 
 // BlockConcat: a channel concat of nChw16c/nChw8c values, each a whole
@@ -448,6 +449,7 @@ struct Executable {
   int layoutHint = -1;
   uint64_t convWeightBytes = 0; // the convolutions' constant weights (the layout timing's memory)
   bool plannedBlocked = false; // the layout of the last plan built (serialize)
+  const Plan *lastPlanned = nullptr; // the plan of the last run or planFor (serialize)
 };
 
 // --- query ------------------------------------------------------------------------
@@ -2434,6 +2436,7 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       plan = slot.get();
     }
     exec.plannedBlocked = plan->blockedConvs;
+    exec.lastPlanned = plan;
     exec.last.layout_reorders = plan->reorders;
     exec.last.portable_nodes = plan->portable;
     exec.last.batch_slices = plan->slices.size();
@@ -2477,7 +2480,12 @@ kiln_status execute(kiln_plugin p, kiln_executable e, const kiln_buffer *inputs,
 //           size, dnnl_memory_desc_t; flags bit 0: the plan was built with
 //           its convolutions in nChw16c (the layout executeImpl's timing chose; a
 //           reader that ignores the bit plans in oneDNN's choice and repacks
-//           those weights again at load)
+//           those weights again at load); bit 1, on the entries of a 1x1
+//           convolution with a depthwise partner (DwFusion.inc): the plan
+//           decided whether to fuse them, bit 2 says it did (a reader that
+//           ignores them tries the fusion again, as a plan for new shapes
+//           does; with them a load skips oneDNN's failing attempts, 13 on
+//           mobilenet_v2, 2.3 ms)
 //   payload each repacked constant at `offset`, 64-byte aligned from the
 //           blob start (the artifact aligns the blob itself).
 
@@ -2559,6 +2567,11 @@ kiln_status serialize(kiln_plugin p, kiln_executable e, const void **data, uint6
       uint64_t offset, size;
     };
     std::vector<Entry> entries;
+    std::set<int32_t> dwFused; // 1x1 convolutions fused with their depthwise partner in the plan
+    if (exec.lastPlanned)
+      for (const Step &st : exec.lastPlanned->steps)
+        if (st.dwNode >= 0)
+          dwFused.insert(st.node);
     for (size_t k = 0; k < exec.nodes.size(); ++k)
       for (const auto &r : exec.nodes[k]->reordered)
         entries.push_back({uint32_t(k), r.get(), 0, uint64_t(r->md.get_size())});
@@ -2580,7 +2593,10 @@ kiln_status serialize(kiln_plugin p, kiln_executable e, const void **data, uint6
       en.offset = at;
       at = align64(at + en.size);
       put(out, en.node);
-      put(out, uint32_t(exec.plannedBlocked ? 1 : 0)); // flags
+      uint32_t flags = exec.plannedBlocked ? 1 : 0;
+      if (exec.nodes[en.node]->dwPartner >= 0)
+        flags |= 2 | (dwFused.count(int32_t(en.node)) ? 4 : 0);
+      put(out, flags);
       put(out, en.offset);
       put(out, en.size);
       put(out, en.r->md.data);
@@ -2605,7 +2621,7 @@ struct Blob {
   uint64_t signature = 0;
   std::vector<Dims> shapes;
   struct Entry {
-    uint32_t node;
+    uint32_t node, flags;
     uint64_t offset, size;
     dnnl_memory_desc_t md;
   };
@@ -2676,6 +2692,7 @@ bool parseBlob(const uint8_t *d, uint64_t size, Blob &b, std::string &error) {
       return false;
     }
     b.blocked |= (pad & 1) != 0;
+    e.flags = pad;
     b.entries.push_back(e);
   }
   return true;
@@ -2719,6 +2736,8 @@ kiln_status deserialize(kiln_plugin p, const kiln_graph *g, const kiln_partition
       // In place: oneDNN only reads weights, the mapping stays read-only.
       r->mem = memory(r->md, exec->eng, const_cast<uint8_t *>(base + en.offset));
       exec->nodes[en.node]->reordered.push_back(std::move(r));
+      if (en.flags & 2) // the depthwise fusion decided when the blob was written
+        exec->nodes[en.node]->dwHint = (en.flags & 4) ? 1 : 0;
     }
     // A convolution keeps the kernel chosen when the blob was written: the
     // blob holds the weights of that one (Winograd's are [36, C, K]).
@@ -2735,8 +2754,10 @@ kiln_status deserialize(kiln_plugin p, const kiln_graph *g, const kiln_partition
     if (kiln_status st = planFor(p, *exec, blob.shapes); st != KILN_OK)
       return st;
     exec->layoutHint = -1; // other shapes: timed
-    for (auto &ni : exec->nodes)
+    for (auto &ni : exec->nodes) {
       ni->winoHint = -1; // other shapes: measured
+      ni->dwHint = -1;   // and tried
+    }
     *out = reinterpret_cast<kiln_executable>(exec.release());
     return KILN_OK;
   } catch (const dnnl::error &err) {

@@ -1509,6 +1509,51 @@ TEST(CpuAot, BlobRemembersTheConvolutionLayoutItWasPlannedIn) {
     EXPECT_GE(plain.weightReorders, 1u);
 }
 
+/// Per entry of a cpu plugin blob: (node, flags) (the layout CpuPlugin.cpp
+/// documents above kBlobMagic).
+std::vector<std::pair<uint32_t, uint32_t>> blobEntryFlags(const std::string &blob) {
+  std::vector<std::pair<uint32_t, uint32_t>> out;
+  auto u32 = [&](size_t at) {
+    uint32_t v = 0;
+    if (at + 4 <= blob.size())
+      std::memcpy(&v, blob.data() + at, 4);
+    return v;
+  };
+  uint32_t mdSize = u32(8 + 4 * 5), entries = u32(8 + 4 * 7), inputs = u32(8 + 4 * 8);
+  size_t at = 8 + 4 * 9 + 8;
+  for (uint32_t i = 0; i < inputs; ++i)
+    at += 4 + 8 * size_t(u32(at));
+  for (uint32_t i = 0; i < entries; ++i, at += 24 + mdSize)
+    out.push_back({u32(at), u32(at + 4)});
+  return out;
+}
+
+TEST(CpuAot, BlobRemembersWhetherTheDepthwisePairWasFused) {
+  // At batch 1 oneDNN fuses the 1x1 + depthwise pair at 112x112 (stride 2)
+  // but offers only its reference composition at 14x14; the blob records
+  // which, so a load does not try the fusion again, and plans as the blob's
+  // plan did.
+  for (int64_t hw : {112, 14}) {
+    SCOPED_TRACE(hw);
+    GraphBuilder b = invertedResidual(2, hw);
+    b.runInputs[0].shape[0] = 1; // the planned batch
+    checkOnCpu(b); // (sets the partition)
+    std::string fresh = kernelsOnCpu(b)[0];
+    bool fused = fresh.find("+dw") != std::string::npos;
+    EXPECT_EQ(fused, hw == 112) << fresh;
+    std::string blob = serializeOnCpu(b);
+    bool sawExpand = false;
+    for (auto [node, flags] : blobEntryFlags(blob))
+      if (node == 0) { // the expand convolution's weights
+        sawExpand = true;
+        EXPECT_EQ(flags & 6u, fused ? 6u : 2u) << flags;
+      }
+    EXPECT_TRUE(sawExpand);
+    b.g.partitions[0].compiled = blob;
+    EXPECT_EQ(kernelsOnCpu(b)[0], fresh);
+  }
+}
+
 TEST(CpuAot, StaleBlobFallsBackToThePlainWeightsWithANote) {
   GraphBuilder b = aotModel();
   std::string blob = serializeOnCpu(b);
