@@ -191,7 +191,13 @@ Kind kindOf(const std::string &op) {
       {"arg_max", Kind::Own}, {"arg_min", Kind::Own}, {"cum_sum", Kind::Own}, {"equal", Kind::Own},
       {"less", Kind::Own}, {"less_or_equal", Kind::Own}, {"greater", Kind::Own}, {"greater_or_equal", Kind::Own},
       {"and", Kind::Own}, {"or", Kind::Own}, {"xor", Kind::Own}, {"neg", Kind::Own}, {"reciprocal", Kind::Own},
-      {"floor", Kind::Own}, {"ceil", Kind::Own}, {"round", Kind::Own},
+      {"floor", Kind::Own}, {"ceil", Kind::Own}, {"round", Kind::Own}, {"pow", Kind::Own},
+      {"gather_elements", Kind::Own}, {"trilu", Kind::Own}, {"range", Kind::Own},
+      {"hard_sigmoid", Kind::Own}, {"softplus", Kind::Own}, {"softsign", Kind::Own}, {"selu", Kind::Own},
+      {"celu", Kind::Own}, {"mish", Kind::Own}, {"erf", Kind::Own}, {"sin", Kind::Own}, {"cos", Kind::Own},
+      {"tan", Kind::Own}, {"asin", Kind::Own}, {"acos", Kind::Own}, {"atan", Kind::Own}, {"sinh", Kind::Own},
+      {"cosh", Kind::Own}, {"asinh", Kind::Own}, {"acosh", Kind::Own}, {"atanh", Kind::Own},
+      {"sign", Kind::Own},
       // lrn: oneDNN for odd sizes, else the own kernel (ONNX's window is asymmetric for even sizes)
       {"lrn", Kind::Lrn},
       // transposed convolution: oneDNN's deconvolution (2-D)
@@ -561,6 +567,15 @@ bool canRunOwn(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln
     return n.num_inputs == 1 && xt == ot &&
            (xt == ref::DType::F32 || (op == "neg" && (xt == ref::DType::I64 || xt == ref::DType::I32)));
   bool floats = xt == ot && (xt == ref::DType::F32 || xt == ref::DType::F64);
+  if (kiln::cpu::isMathOp(op))
+    return n.num_inputs == 1 && xt == ref::DType::F32 && ot == ref::DType::F32;
+  if (op == "pow")
+    return n.num_inputs == 2 && input(n, 1) >= 0 && xt == ref::DType::F32 &&
+           dtypeOf(g, input(n, 1)) == ref::DType::F32 && ot == ref::DType::F32;
+  if (op == "range")
+    return n.num_inputs == 3 && known(0, 3) && xt == ot && dtypeOf(g, input(n, 1)) == xt &&
+           dtypeOf(g, input(n, 2)) == xt &&
+           (xt == ref::DType::F32 || xt == ref::DType::F64 || xt == ref::DType::I64 || xt == ref::DType::I32);
   if (op.rfind("reduce_", 0) == 0) // axes: the attribute, or an operand known at plan time
     return floats && (n.num_inputs == 1 || (n.num_inputs == 2 && (input(n, 1) < 0 ||
                                                                    (isIndex(g, input(n, 1)) && known(1, 2)))));
@@ -570,11 +585,15 @@ bool canRunOwn(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln
     return false;
   if (op == "transpose")
     return n.num_inputs == 1;
-  if (op == "gather")
+  if (op == "gather" || op == "gather_elements")
     return n.num_inputs == 2 && isIndex(g, input(n, 1));
+
   if (op == "slice")
     return n.num_inputs == 5 && known(1, 5);
   auto isI64 = [&](int i) { return input(n, i) >= 0 && dtypeOf(g, input(n, i)) == ref::DType::I64; };
+  if (op == "trilu")
+    return (n.num_inputs == 1 || (n.num_inputs == 2 && (input(n, 1) < 0 || (isI64(1) && known(1, 2))))) &&
+           g->values[x].type.rank >= 2;
   if (op == "expand" || op == "tile")
     return n.num_inputs == 2 && isI64(1) && known(1, 2);
   if (op == "pad") {

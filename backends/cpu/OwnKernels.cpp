@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <string>
 #include <type_traits>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -294,13 +296,14 @@ private:
 
 // --- f32 binary with broadcasting on both sides -----------------------------------------
 
-enum class Bin { Add, Sub, Mul, Div };
+enum class Bin { Add, Sub, Mul, Div, Pow };
 
 template <Bin op> inline float apply(float a, float b) {
   if constexpr (op == Bin::Add) return a + b;
   else if constexpr (op == Bin::Sub) return a - b;
   else if constexpr (op == Bin::Mul) return a * b;
-  else return a / b;
+  else if constexpr (op == Bin::Div) return a / b;
+  else return std::pow(a, b);
 }
 
 template <Bin op> void binaryRows(const Walk &w, const float *a, const float *b, float *o) {
@@ -335,6 +338,7 @@ public:
     case Bin::Sub: binaryRows<Bin::Sub>(w, a, b, o); break;
     case Bin::Mul: binaryRows<Bin::Mul>(w, a, b, o); break;
     case Bin::Div: binaryRows<Bin::Div>(w, a, b, o); break;
+    case Bin::Pow: binaryRows<Bin::Pow>(w, a, b, o); break;
     }
     return true;
   }
@@ -342,6 +346,34 @@ public:
 private:
   Bin bin;
   Walk w;
+};
+
+/// pow(x, c) with c one constant: squares and square roots where c is 2, 3,
+/// 0.5 or -1 (layer norms and GELU approximations written out), std::pow otherwise.
+class PowScalarKernel : public Kernel {
+public:
+  PowScalarKernel(float c, int64_t n) : Kernel("kiln pow"), c(c), n(n) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const float *x = static_cast<const float *>(in[0]);
+    float *y = static_cast<float *>(out);
+    if (c == 2.f)
+      for (int64_t i = 0; i < n; ++i) y[i] = x[i] * x[i];
+    else if (c == 3.f)
+      for (int64_t i = 0; i < n; ++i) y[i] = x[i] * x[i] * x[i];
+    else if (c == 1.f)
+      std::memcpy(y, x, size_t(n) * sizeof(float));
+    else if (c == 0.5f)
+      for (int64_t i = 0; i < n; ++i) y[i] = std::sqrt(x[i]);
+    else if (c == -1.f)
+      for (int64_t i = 0; i < n; ++i) y[i] = 1.f / x[i];
+    else
+      for (int64_t i = 0; i < n; ++i) y[i] = std::pow(x[i], c);
+    return true;
+  }
+
+private:
+  float c;
+  int64_t n;
 };
 
 // --- cast ---------------------------------------------------------------------------------
@@ -884,6 +916,167 @@ private:
   int64_t n;
 };
 
+// --- f32 unary math oneDNN 2.6's eltwise lacks --------------------------------------------
+
+enum class Math { HardSigmoid, Softplus, Softsign, Selu, Celu, Mish, Erf, Sin, Cos, Tan, Asin, Acos, Atan,
+                  Sinh, Cosh, Asinh, Acosh, Atanh, Sign };
+
+const std::map<std::string, Math> &mathOps() {
+  static const std::map<std::string, Math> ops = {
+      {"hard_sigmoid", Math::HardSigmoid}, {"softplus", Math::Softplus}, {"softsign", Math::Softsign},
+      {"selu", Math::Selu}, {"celu", Math::Celu}, {"mish", Math::Mish}, {"erf", Math::Erf}, {"sin", Math::Sin},
+      {"cos", Math::Cos}, {"tan", Math::Tan}, {"asin", Math::Asin}, {"acos", Math::Acos}, {"atan", Math::Atan},
+      {"sinh", Math::Sinh}, {"cosh", Math::Cosh}, {"asinh", Math::Asinh}, {"acosh", Math::Acosh},
+      {"atanh", Math::Atanh}, {"sign", Math::Sign}};
+  return ops;
+}
+
+inline float softplusOf(float x) { // max(x, 0) + log1p(exp(-|x|)): no overflow
+  return std::isnan(x) ? x : (x > 0 ? x : 0.f) + std::log1p(std::exp(-std::fabs(x)));
+}
+
+template <Math k> void mathRange(const float *x, float *y, int64_t n, float a, float b) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i];
+    if constexpr (k == Math::HardSigmoid) y[i] = std::min(1.f, std::max(0.f, a * v + b));
+    else if constexpr (k == Math::Softplus) y[i] = softplusOf(v);
+    else if constexpr (k == Math::Softsign) y[i] = v / (1.f + std::fabs(v));
+    else if constexpr (k == Math::Selu) y[i] = b * (v > 0 ? v : a * std::expm1(v)); // a alpha, b gamma
+    else if constexpr (k == Math::Celu) y[i] = std::max(0.f, v) + std::min(0.f, a * std::expm1(v / a));
+    else if constexpr (k == Math::Mish) y[i] = v * std::tanh(softplusOf(v));
+    else if constexpr (k == Math::Erf) y[i] = std::erf(v);
+    else if constexpr (k == Math::Sin) y[i] = std::sin(v);
+    else if constexpr (k == Math::Cos) y[i] = std::cos(v);
+    else if constexpr (k == Math::Tan) y[i] = std::tan(v);
+    else if constexpr (k == Math::Asin) y[i] = std::asin(v);
+    else if constexpr (k == Math::Acos) y[i] = std::acos(v);
+    else if constexpr (k == Math::Atan) y[i] = std::atan(v);
+    else if constexpr (k == Math::Sinh) y[i] = std::sinh(v);
+    else if constexpr (k == Math::Cosh) y[i] = std::cosh(v);
+    else if constexpr (k == Math::Asinh) y[i] = std::asinh(v);
+    else if constexpr (k == Math::Acosh) y[i] = std::acosh(v);
+    else if constexpr (k == Math::Atanh) y[i] = std::atanh(v);
+    else y[i] = v > 0 ? 1.f : v < 0 ? -1.f : v; // sign
+  }
+}
+
+class MathKernel : public Kernel {
+public:
+  MathKernel(const std::string &op, Math k, float a, float b, int64_t n) : Kernel("kiln " + op), k(k), a(a), b(b), n(n) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const float *x = static_cast<const float *>(in[0]);
+    float *y = static_cast<float *>(out);
+    // Chunks of 16K elements across the threads (one thread inside a batch split).
+    constexpr int64_t kChunk = 1 << 14;
+    int64_t chunks = (n + kChunk - 1) / kChunk;
+#ifdef KILN_CPU_HAVE_OPENMP
+#pragma omp parallel for schedule(static) if (chunks > 1)
+#endif
+    for (int64_t c = 0; c < chunks; ++c) {
+      int64_t lo = c * kChunk, m = std::min(kChunk, n - lo);
+      switch (k) {
+#define KILN_MATH_CASE(K) case Math::K: mathRange<Math::K>(x + lo, y + lo, m, a, b); break;
+        KILN_MATH_CASE(HardSigmoid) KILN_MATH_CASE(Softplus) KILN_MATH_CASE(Softsign) KILN_MATH_CASE(Selu)
+        KILN_MATH_CASE(Celu) KILN_MATH_CASE(Mish) KILN_MATH_CASE(Erf) KILN_MATH_CASE(Sin) KILN_MATH_CASE(Cos)
+        KILN_MATH_CASE(Tan) KILN_MATH_CASE(Asin) KILN_MATH_CASE(Acos) KILN_MATH_CASE(Atan) KILN_MATH_CASE(Sinh)
+        KILN_MATH_CASE(Cosh) KILN_MATH_CASE(Asinh) KILN_MATH_CASE(Acosh) KILN_MATH_CASE(Atanh)
+        KILN_MATH_CASE(Sign)
+#undef KILN_MATH_CASE
+      }
+    }
+    return true;
+  }
+
+private:
+  Math k;
+  float a, b;
+  int64_t n;
+};
+
+// --- gather_elements: out[i] = data[i with i[axis] replaced by indices[i]] --------------------
+
+template <class I> class GatherElementsKernel : public Kernel {
+public:
+  GatherElementsKernel(size_t es, Walk w, int64_t axisDim, int64_t axisStride)
+      : Kernel("kiln gather_elements"), es(es), w(std::move(w)), axisDim(axisDim), axisStride(axisStride) {}
+  bool run(const void *const *in, void *out, std::string &error) const override {
+    const I *idx = static_cast<const I *>(in[1]);
+    bool ok = true;
+    bySize(es, [&](auto tag) {
+      using T = decltype(tag);
+      const T *d = static_cast<const T *>(in[0]);
+      T *o = static_cast<T *>(out);
+      walk(w, [&](const int64_t *off, int64_t n, const int64_t *st) {
+        for (int64_t j = 0; j < n && ok; ++j) {
+          int64_t i = int64_t(idx[off[2] + j * st[2]]);
+          if (i < -axisDim || i >= axisDim) {
+            ok = false;
+            error = "gather_elements index " + std::to_string(i) + " is out of range for a dim of " +
+                    std::to_string(axisDim);
+            return;
+          }
+          if (i < 0)
+            i += axisDim;
+          o[off[0] + j * st[0]] = d[off[1] + j * st[1] + i * axisStride];
+        }
+      });
+    });
+    return ok;
+  }
+
+private:
+  size_t es;
+  Walk w; // operands: out, data (stride 0 along the axis), indices
+  int64_t axisDim, axisStride;
+};
+
+// --- trilu: keep the upper (col - row >= k) or lower (col - row <= k) triangle ------------------
+
+class TriluKernel : public Kernel {
+public:
+  TriluKernel(size_t es, int64_t mats, int64_t rows, int64_t cols, int64_t k, bool upper)
+      : Kernel("kiln trilu"), es(es), mats(mats), rows(rows), cols(cols), k(k), upper(upper) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const uint8_t *x = static_cast<const uint8_t *>(in[0]);
+    uint8_t *y = static_cast<uint8_t *>(out);
+    uint64_t row = uint64_t(cols) * es;
+    for (int64_t m = 0; m < mats; ++m)
+      for (int64_t r = 0; r < rows; ++r) {
+        const uint8_t *src = x + (uint64_t(m * rows + r)) * row;
+        uint8_t *dst = y + (uint64_t(m * rows + r)) * row;
+        // kept columns: [max(0, r + k), cols) upper; [0, min(cols, r + k + 1)) lower
+        int64_t lo = upper ? std::clamp<int64_t>(r + k, 0, cols) : 0;
+        int64_t hi = upper ? cols : std::clamp<int64_t>(r + k + 1, 0, cols);
+        std::memset(dst, 0, row);
+        if (hi > lo)
+          std::memcpy(dst + uint64_t(lo) * es, src + uint64_t(lo) * es, uint64_t(hi - lo) * es);
+      }
+    return true;
+  }
+
+private:
+  size_t es;
+  int64_t mats, rows, cols, k;
+  bool upper;
+};
+
+// --- range: start, start + delta, ... (its length was known when the plan was built) ------
+
+template <class T> class RangeKernel : public Kernel {
+public:
+  explicit RangeKernel(int64_t n) : Kernel("kiln range"), n(n) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    T start = *static_cast<const T *>(in[0]), delta = *static_cast<const T *>(in[2]);
+    T *o = static_cast<T *>(out);
+    for (int64_t i = 0; i < n; ++i)
+      o[i] = T(start + T(i) * delta);
+    return true;
+  }
+
+private:
+  int64_t n;
+};
+
 // --- i64/i32 add, sub, mul with broadcasting: two's complement wrap-around (shape arithmetic) ---
 
 template <class T> class IntBinaryKernel : public Kernel {
@@ -971,9 +1164,13 @@ bool hasKernel(const std::string &op) {
                               "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_l1", "reduce_l2",
                               "reduce_sum_square", "reduce_log_sum_exp", "arg_max", "arg_min", "cum_sum", "clip",
                               "equal", "less", "less_or_equal", "greater", "greater_or_equal", "and", "or", "xor",
-                              "neg", "reciprocal", "floor", "ceil", "round"};
-  return std::find_if(std::begin(ops), std::end(ops), [&](const char *o) { return op == o; }) != std::end(ops);
+                              "neg", "reciprocal", "floor", "ceil", "round", "pow", "gather_elements", "trilu",
+                              "range"};
+  return mathOps().count(op) ||
+         std::find_if(std::begin(ops), std::end(ops), [&](const char *o) { return op == o; }) != std::end(ops);
 }
+
+bool isMathOp(const std::string &op) { return mathOps().count(op) != 0; }
 
 bool castSupported(DType from, DType to) {
   auto known = [](DType t) { return byType(t, [](auto) {}) || isHalfType(t); };
@@ -1164,6 +1361,54 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
     return std::make_unique<LrnKernel>(x.shape[0], x.shape[1], S, size, float(attrs.getFloat("alpha", 1e-4)),
                                        float(attrs.getFloat("beta", 0.75)), float(attrs.getFloat("bias", 1.0)));
   }
+  if (auto m = mathOps().find(op); m != mathOps().end()) {
+    if (x.dtype != DType::F32 || outType != DType::F32) {
+      why = op + ": f32 only";
+      return nullptr;
+    }
+    float a = 0, b = 0;
+    switch (m->second) {
+    case Math::HardSigmoid: a = float(attrs.getFloat("alpha", 0.2)), b = float(attrs.getFloat("beta", 0.5)); break;
+    case Math::Selu:
+      a = float(attrs.getFloat("alpha", 1.67326319217681884765625));
+      b = float(attrs.getFloat("gamma", 1.05070102214813232421875));
+      break;
+    case Math::Celu:
+      a = float(attrs.getFloat("alpha", 1.0));
+      if (a == 0 || std::isnan(a)) {
+        why = "celu: alpha must be a nonzero number";
+        return nullptr;
+      }
+      break;
+    default: break;
+    }
+    return std::make_unique<MathKernel>(op, m->second, a, b, outN);
+  }
+  if (op == "pow") {
+    if (!need(1) || x.dtype != DType::F32 || in[1]->dtype != DType::F32 || outType != DType::F32) {
+      why = "pow: f32 base and exponent only";
+      return nullptr;
+    }
+    if (in[1]->data && numel(in[1]->shape) == 1 && out == x.shape) // one constant exponent
+      return std::make_unique<PowScalarKernel>(*static_cast<const float *>(in[1]->data), outN);
+    return std::make_unique<BinaryKernel>(
+        op, Bin::Pow,
+        makeWalk(out, {outStrides, broadcastStrides(x.shape, out), broadcastStrides(in[1]->shape, out)}, {0, 0, 0}));
+  }
+  if (op == "range") {
+    if (in.size() != 3 || !need(1) || !need(2) || !in[0]->data || !in[1]->data || !in[2]->data ||
+        in[1]->dtype != x.dtype || in[2]->dtype != x.dtype || outType != x.dtype || out.size() != 1) {
+      why = "range: start, limit and delta of one type, known when the plan is built";
+      return nullptr;
+    }
+    switch (x.dtype) {
+    case DType::F32: return std::make_unique<RangeKernel<float>>(outN);
+    case DType::F64: return std::make_unique<RangeKernel<double>>(outN);
+    case DType::I64: return std::make_unique<RangeKernel<int64_t>>(outN);
+    case DType::I32: return std::make_unique<RangeKernel<int32_t>>(outN);
+    default: why = "range: f32, f64, i64, i32 only"; return nullptr;
+    }
+  }
   if (op == "add" || op == "sub" || op == "mul" || op == "div") {
     bool ints = (x.dtype == DType::I64 || x.dtype == DType::I32) && op != "div";
     if (!need(1) || (x.dtype != DType::F32 && !ints) || in[1]->dtype != x.dtype || outType != x.dtype) {
@@ -1185,6 +1430,40 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
   if (!movable(x.dtype)) {
     why = std::string("element type ") + ref::dtypeName(x.dtype);
     return nullptr;
+  }
+  if (op == "gather_elements") {
+    int64_t rank = int64_t(x.shape.size()), axis = 0;
+    if (!need(1) || (in[1]->dtype != DType::I64 && in[1]->dtype != DType::I32) || outType != x.dtype ||
+        in[1]->shape.size() != x.shape.size() || out != in[1]->shape ||
+        !normAxis(attrs.getInt("axis", 0), rank, axis)) {
+      why = "gather_elements: i64/i32 indices of the data's rank";
+      return nullptr;
+    }
+    Dims ds = xs;
+    int64_t axisStride = ds[size_t(axis)];
+    ds[size_t(axis)] = 0;
+    Walk w = makeWalk(out, {outStrides, ds, denseStrides(in[1]->shape)}, {0, 0, 0});
+    if (in[1]->dtype == DType::I64)
+      return std::make_unique<GatherElementsKernel<int64_t>>(es, std::move(w), x.shape[size_t(axis)], axisStride);
+    return std::make_unique<GatherElementsKernel<int32_t>>(es, std::move(w), x.shape[size_t(axis)], axisStride);
+  }
+  if (op == "trilu") {
+    size_t R = x.shape.size();
+    int64_t k = 0;
+    if (need(1)) {
+      if (!in[1]->data || in[1]->dtype != DType::I64 || numel(in[1]->shape) != 1) {
+        why = "trilu: k must be one i64 known when the plan is built";
+        return nullptr;
+      }
+      k = *static_cast<const int64_t *>(in[1]->data);
+    }
+    if (R < 2 || out != x.shape) {
+      why = "trilu: rank 2 or more";
+      return nullptr;
+    }
+    int64_t rows = x.shape[R - 2], cols = x.shape[R - 1];
+    int64_t mats = rows * cols ? outN / (rows * cols) : 0;
+    return std::make_unique<TriluKernel>(es, mats, rows, cols, k, attrs.getInt("upper", 1) != 0);
   }
   if (op == "transpose") {
     size_t R = x.shape.size();

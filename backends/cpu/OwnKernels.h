@@ -64,6 +64,11 @@ std::unique_ptr<Kernel> makeSplitKernel(const ref::Tensor &x, int64_t axis, int6
 /// Ops makeKernel (or makeSplitKernel) can build (for some types); used by the capability query.
 bool hasKernel(const std::string &op);
 
+/// The f32 elementwise math ops of the own kernels (what oneDNN 2.6's eltwise
+/// lacks: hard_sigmoid, softplus, softsign, selu, celu, mish, erf, sign and
+/// the trigonometric and hyperbolic functions).
+bool isMathOp(const std::string &op);
+
 /// Element types the own kernels cast between: every numeric type and bool,
 /// float16 and bfloat16 included (rounded to nearest even, as the reference).
 bool castSupported(ref::DType from, ref::DType to);

@@ -1340,6 +1340,95 @@ TEST(CpuOwnKernels, ComparisonsFeedWhere) {
   checkOnCpu(b, {1, 3});
 }
 
+/// An f32 scalar constant.
+int32_t scalarF32(GraphBuilder &b, float v, Dims shape = {}) {
+  std::vector<uint8_t> bytes(4);
+  std::memcpy(bytes.data(), &v, 4);
+  return b.constant(shape, 1, std::move(bytes));
+}
+
+TEST(CpuOwnKernels, MathOpsOneDnnLacksRunOnTheOwnKernel) {
+  // (strict: no node may fall back to the portable kernels)
+  struct Case {
+    const char *op;
+    float lo, hi;
+    std::vector<Attr> attrs;
+  };
+  std::vector<Case> cases = {
+      {"hard_sigmoid", -4, 4, {real("alpha", 0.3), real("beta", 0.4)}}, {"softplus", -30, 30, {}},
+      {"softsign", -3, 3, {}}, {"selu", -3, 3, {}}, {"celu", -3, 3, {real("alpha", 0.7)}}, {"mish", -5, 5, {}},
+      {"erf", -2, 2, {}}, {"sin", -4, 4, {}}, {"cos", -4, 4, {}}, {"tan", -1.4f, 1.4f, {}}, {"asin", -.99f, .99f, {}},
+      {"acos", -.99f, .99f, {}}, {"atan", -5, 5, {}}, {"sinh", -3, 3, {}}, {"cosh", -3, 3, {}},
+      {"asinh", -5, 5, {}}, {"acosh", 1, 5, {}}, {"atanh", -.99f, .99f, {}}, {"sign", -2, 2, {}}};
+  for (Case &c : cases) {
+    SCOPED_TRACE(c.op);
+    GraphBuilder b;
+    int32_t x = b.input({2, 3, 40}, {-1, 3, 40}, c.lo, c.hi);
+    b.output(b.node(c.op, {x}, {-1, 3, 40}, c.attrs));
+    checkOnCpu(b, {3});
+    EXPECT_EQ(kernelsOnCpu(b)[0], std::string("kiln ") + c.op);
+  }
+}
+
+TEST(CpuOps, LayerNormOverSeveralDimsOnOneDnn) {
+  for (int64_t axis : {1, -2, 2}) { // over [3, 4], [3, 4] and [4] of [N, 3, 4]
+    SCOPED_TRACE(axis);
+    GraphBuilder b;
+    Dims norm = axis == 2 ? Dims{4} : Dims{3, 4};
+    int32_t x = b.input({2, 3, 4}, {-1, 3, 4}, -3.f, 3.f);
+    b.output(b.node("layer_norm", {x, b.weight(norm), b.weight(norm)}, {-1, 3, 4},
+                    {integer("axis", axis), real("epsilon", 1e-3)}));
+    checkOnCpu(b, {5}); // strict: oneDNN's layer normalization, no portable kernel
+    EXPECT_EQ(kernelsOnCpu(b)[0].rfind("onednn:", 0), 0u) << kernelsOnCpu(b)[0];
+  }
+}
+
+TEST(CpuOwnKernels, PowGatherElementsTriluAndRange) {
+  { // x^2 and x^0.5 (one constant exponent), and a broadcast exponent per column
+    GraphBuilder b;
+    int32_t x = b.input({2, 8, 16}, {-1, 8, 16}, 0.1f, 2.f);
+    int32_t e = b.weight({1, 16}, -2.f, 2.f);
+    int32_t sq = b.node("pow", {x, scalarF32(b, 2.f)}, {-1, 8, 16});
+    int32_t rt = b.node("pow", {sq, scalarF32(b, 0.5f, {1})}, {-1, 8, 16});
+    b.output(b.node("pow", {rt, e}, {-1, 8, 16}));
+    checkOnCpu(b, {3});
+    auto k = kernelsOnCpu(b);
+    EXPECT_EQ(k[0], "kiln pow");
+    EXPECT_EQ(k[2], "kiln pow");
+  }
+  for (int64_t axis : {0, 1, -1}) { // indices within [-dim, dim), negatives included
+    SCOPED_TRACE(axis);
+    GraphBuilder b;
+    int32_t x = b.input({4, 5, 6}, {4, 5, 6});
+    int64_t dim = axis == 0 ? 4 : axis == 1 ? 5 : 6;
+    std::vector<int64_t> idx;
+    for (int64_t i = 0; i < 3 * 5 * 6; ++i)
+      idx.push_back((i * 7) % (2 * dim) - dim);
+    std::vector<uint8_t> bytes(idx.size() * 8);
+    std::memcpy(bytes.data(), idx.data(), bytes.size());
+    Dims ishape = {3, 5, 6};
+    b.output(b.node("gather_elements", {x, b.constant(ishape, 7, bytes)}, ishape, {integer("axis", axis)}));
+    checkOnCpu(b);
+    EXPECT_EQ(kernelsOnCpu(b)[0], "kiln gather_elements");
+  }
+  for (int64_t upper : {0, 1})
+    for (int64_t k : {-2, 0, 3}) {
+      SCOPED_TRACE("upper " + std::to_string(upper) + " k " + std::to_string(k));
+      GraphBuilder b;
+      int32_t x = b.input({2, 5, 7}, {-1, 5, 7});
+      b.output(b.node("trilu", {x, b.constantI64({k})}, {-1, 5, 7}, {integer("upper", upper)}));
+      checkOnCpu(b, {3});
+      EXPECT_EQ(kernelsOnCpu(b)[0], "kiln trilu");
+    }
+  { // range from constants (known when the plan is built) added to a run-time value
+    GraphBuilder b;
+    int32_t x = b.input({2, 5}, {-1, 5});
+    int32_t r = b.node("range", {scalarF32(b, 1.5f), scalarF32(b, 4.f), scalarF32(b, 0.5f)}, {5});
+    b.output(b.node("add", {x, r}, {-1, 5}));
+    checkOnCpu(b, {3});
+  }
+}
+
 TEST(CpuOwnKernels, IntegerShapeArithmeticAtPlanTimeAndRunTime) {
   // reshape to [batch * 6, 4] with the batch from the input's shape (evaluated
   // when the plan is built), and i64 arithmetic on run-time data.
