@@ -645,8 +645,8 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
   };
   switch (kind) {
   case Kind::Conv: {
-    if (n.num_inputs < 2 || n.num_inputs > (op == "fused_conv" ? 4 : 3) || !allF32(0, 2) ||
-        rank(0) != 4 || rank(1) != 4)
+    if (n.num_inputs < 2 || n.num_inputs > (op == "fused_conv" ? 4 : 3) || !allF32(0, 2) || rank(0) < 3 ||
+        rank(0) > 5 || rank(1) != rank(0)) // 1-D, 2-D, 3-D
       return false;
     if (input(n, 2) >= 0 && (!isF32(g, n.inputs[2]) || rank(2) != 1))
       return false;
@@ -675,17 +675,20 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
     return n.num_inputs == 2 && allF32(0, 2) && rank(0) >= 1 && rank(0) <= 4 && rank(1) >= 1 &&
            rank(1) <= 4;
   case Kind::Pool: {
-    if (n.num_inputs != 1 || !allF32(0, 1) || rank(0) != 4)
+    if (n.num_inputs != 1 || !allF32(0, 1) || rank(0) < 3 || rank(0) > 5) // 1-D, 2-D, 3-D
       return false;
     auto ks = attrs.getInts("kernel_shape");
-    if (!ks || ks->size() != 2)
+    if (!ks || int32_t(ks->size()) != rank(0) - 2)
       return false;
     if (op == "average_pool" && attrs.getInt("count_include_pad", 0) && attrs.getInt("ceil_mode", 0)) {
       // oneDNN's include-padding divisor counts ceil mode's overhang, kiln's
       // does not: only claim when the spatial dims prove there is none.
-      Dims x = shapeOf(g, n.inputs[0]);
+      Dims x = shapeOf(g, n.inputs[0]), spatial(x.begin() + 2, x.end());
       Window w;
-      if (x[2] < 0 || x[3] < 0 || !resolveWindow(attrs, {x[2], x[3]}, *ks, true, w) || w.overhang)
+      for (int64_t d : spatial)
+        if (d < 0)
+          return false;
+      if (!resolveWindow(attrs, spatial, *ks, true, w) || w.overhang)
         return false;
     }
     return true;
@@ -1251,20 +1254,28 @@ private:
     case Kind::Conv: {
       const Dims &x = in[0]->shape, &w = in[1]->shape;
       int64_t G = ni.attrs.getInt("group", 1);
-      Window win;
-      if (!resolveWindow(ni.attrs, {x[2], x[3]}, {w[2], w[3]}, false, win))
+      Window win; // 1-D, 2-D or 3-D
+      if (!resolveWindow(ni.attrs, Dims(x.begin() + 2, x.end()), Dims(w.begin() + 2, w.end()), false, win))
         return false;
       bool weightConst = exec.constants[ni.inputs[1]].data != nullptr;
-      Dims wd = G > 1 ? Dims{G, w[0] / G, w[1], w[2], w[3]} : w;
-      memory::desc wPlain = G > 1 ? memory::desc(wd, memory::data_type::f32, memory::format_tag::goihw)
-                                  : plainMd(w);
+      Dims wd = w;
+      if (G > 1) { // [G, O/G, I, spatial...]
+        wd = {G, w[0] / G};
+        wd.insert(wd.end(), w.begin() + 1, w.end());
+      }
+      size_t r = x.size();
+      memory::format_tag grouped = r == 3 ? memory::format_tag::goiw : r == 4 ? memory::format_tag::goihw
+                                                                              : memory::format_tag::goidhw;
+      memory::format_tag blocks = r == 3 ? memory::format_tag::nCw16c : r == 4 ? memory::format_tag::nChw16c
+                                                                               : memory::format_tag::nCdhw16c;
+      memory::desc wPlain = G > 1 ? memory::desc(wd, memory::data_type::f32, grouped) : plainMd(w);
       bool hasBias = in.size() > 2 && in[2];
       memory::desc src = anyMd(x), dst = exec.isOutput[out] ? plainMd(outShape) : anyMd(outShape);
       if (plan.blockedConvs) { // channel blocks (fused depthwise steps, or the faster layout)
         if (x[1] >= 16)
-          src = memory::desc(x, memory::data_type::f32, memory::format_tag::nChw16c);
+          src = memory::desc(x, memory::data_type::f32, blocks);
         if (!exec.isOutput[out])
-          dst = memory::desc(outShape, memory::data_type::f32, memory::format_tag::nChw16c);
+          dst = memory::desc(outShape, memory::data_type::f32, blocks);
       }
       memory::desc bias = plainMd({w[0]});
       memory::desc wAsk = weightConst ? anyMd(wd) : wPlain;

@@ -742,6 +742,43 @@ GraphBuilder fireModule(int64_t e = 32) {
   return b;
 }
 
+TEST(CpuOps, Conv1DAnd3DChainsWithPools) {
+  // conv -> pool -> conv (grouped, strided, dilated) in 1-D and 3-D, each layout
+  // (strict: all on oneDNN, the value between them in its blocked layout).
+  for (const char *mode : {"auto", "blocked", "any"}) {
+    SCOPED_TRACE(mode);
+    ::setenv("KILN_CPU_CONV_LAYOUT", mode, 1);
+    {
+      GraphBuilder b;
+      int32_t x = b.input({2, 8, 50}, {-1, 8, 50});
+      int32_t c1 = b.node("fused_conv", {x, b.weight({32, 8, 5}, -.3f, .3f), b.weight({32})}, {-1, 32, 50},
+                          {activation("relu"), ints("pads", {2, 2})});
+      int32_t p = b.node("max_pool", {c1}, {-1, 32, 25}, {ints("kernel_shape", {2}), ints("strides", {2})});
+      int32_t c2 = b.node("conv", {p, b.weight({32, 8, 3}, -.3f, .3f), b.weight({32})}, {-1, 32, 11},
+                          {integer("group", 4), ints("strides", {2}), ints("dilations", {2})});
+      b.output(b.node("average_pool", {c2}, {-1, 32, 5}, {ints("kernel_shape", {3}), ints("strides", {2})}));
+      checkOnCpu(b, {3});
+      auto k = kernelsOnCpu(b);
+      for (int node : {0, 1, 2, 3})
+        EXPECT_EQ(k[node].rfind("onednn:", 0), 0u) << node << ": " << k[node];
+    }
+    {
+      GraphBuilder b;
+      int32_t x = b.input({1, 4, 6, 10, 10}, {-1, 4, 6, 10, 10});
+      int32_t c1 = b.node("conv", {x, b.weight({16, 4, 3, 3, 3}, -.3f, .3f), b.weight({16})}, {-1, 16, 6, 10, 10},
+                          {ints("pads", {1, 1, 1, 1, 1, 1})});
+      int32_t p = b.node("max_pool", {c1}, {-1, 16, 3, 5, 5},
+                         {ints("kernel_shape", {2, 2, 2}), ints("strides", {2, 2, 2})});
+      b.output(b.node("conv", {p, b.weight({8, 16, 1, 1, 1}, -.3f, .3f)}, {-1, 8, 3, 5, 5}));
+      checkOnCpu(b, {2});
+      auto k = kernelsOnCpu(b);
+      for (int node : {0, 1, 2})
+        EXPECT_EQ(k[node].rfind("onednn:", 0), 0u) << node << ": " << k[node];
+    }
+  }
+  ::unsetenv("KILN_CPU_CONV_LAYOUT");
+}
+
 TEST(CpuLayout, EitherLayoutAndTheTimedChoiceMatchTheReference) {
   for (const char *mode : {"any", "blocked", "auto"}) {
     SCOPED_TRACE(mode);
