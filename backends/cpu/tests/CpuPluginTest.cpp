@@ -1724,7 +1724,7 @@ TEST(CpuQuery, RefusesWhatItCannotRunExactly) {
   n.inputs = {yi};
   n.outputs = {b.value("ri", {3, 4}, 7)};
   b.g.nodes.push_back(n);                                        // 5: i64
-  b.node("conv", {b.input({1, 2, 5, 5, 5}), b.weight({2, 2, 3, 3, 3})}, {1, 2, 3, 3, 3}); // 6: 3-D conv
+  b.node("conv", {b.input({1, 2, 5, 5, 5}), b.weight({2, 2, 3, 3, 3})}, {1, 2, 3, 3, 3}); // 6: 3-D conv (claimed: 1-D to 3-D)
   b.node("reduce_sum", {y}, {1, 1});                             // 7: own kernel (f32)
   b.node("max_pool", {img}, {1, 2, 5, 5}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})}); // 8
   // 9, 10: a shape computed from run-time data inside the graph would make
@@ -1750,7 +1750,7 @@ TEST(CpuQuery, RefusesWhatItCannotRunExactly) {
   int32_t ri = b.node("reduce_sum", {yi}, {1, 1});
   b.g.values[size_t(ri)].dtype = 7;
   auto claims = cpuClaims(b);
-  EXPECT_EQ(claims, (std::vector<int32_t>{1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0}));
+  EXPECT_EQ(claims, (std::vector<int32_t>{1, 1, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0}));
 }
 
 } // namespace
