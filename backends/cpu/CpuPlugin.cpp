@@ -83,6 +83,9 @@ std::string &createError() {
 }
 
 kiln_status fail(kiln_plugin p, kiln_status st, std::string msg) {
+  // (the slices of a batch split run on several threads at once)
+  static std::mutex m;
+  std::lock_guard<std::mutex> lock(m);
   reinterpret_cast<Instance *>(p)->error = std::move(msg);
   return st;
 }
@@ -418,9 +421,8 @@ struct Plan {
   std::mutex busy;
   // A batch split (BatchSplit.inc): when not empty, this plan runs as these
   // plans, one per thread, each on its share of dim 0; `shapes` then holds
-  // only the outputs' whole shapes. `strm`: a slice plan's own stream.
+  // only the outputs' whole shapes.
   std::vector<std::unique_ptr<Plan>> slices;
-  dnnl::stream strm;
   bool splitChecked = false; // trySplit decided (at the plan's first run)
   ~Plan() {
     std::free(arena);
@@ -2461,8 +2463,7 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
     // across the threads if that is exact and faster (BatchSplit.inc).
     if (!planOnly && !plan->splitChecked) {
       std::unique_ptr<Plan> &slot = exec.plans.at(key);
-      if (kiln_status st = trySplit(p, exec, strm, slot, inputs, numInputs); st != KILN_OK)
-        return st;
+      trySplit(p, exec, strm, slot, inputs, numInputs);
       plan = slot.get();
     }
     exec.plannedBlocked = plan->blockedConvs;
@@ -2598,10 +2599,18 @@ kiln_status serialize(kiln_plugin p, kiln_executable e, const void **data, uint6
     };
     std::vector<Entry> entries;
     std::set<int32_t> dwFused; // 1x1 convolutions fused with their depthwise partner in the plan
-    if (exec.lastPlanned)
-      for (const Step &st : exec.lastPlanned->steps)
-        if (st.dwNode >= 0)
-          dwFused.insert(st.node);
+    {
+      // (under the lock: a first run elsewhere may replace the plan by its
+      // batch split; a split plan's steps are its slices')
+      std::lock_guard<std::mutex> lock(exec.plansMutex);
+      const Plan *pl = exec.lastPlanned;
+      if (pl && !pl->slices.empty())
+        pl = pl->slices[0].get();
+      if (pl)
+        for (const Step &st : pl->steps)
+          if (st.dwNode >= 0)
+            dwFused.insert(st.node);
+    }
     for (size_t k = 0; k < exec.nodes.size(); ++k)
       for (const auto &r : exec.nodes[k]->reordered)
         entries.push_back({uint32_t(k), r.get(), 0, uint64_t(r->md.get_size())});

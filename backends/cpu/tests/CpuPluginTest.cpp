@@ -910,6 +910,46 @@ TEST(CpuBatchSplit, OpsThatWorkAlongTheBatchRunWhole) {
     for (uint64_t n : splitRuns(b, "1"))
       EXPECT_EQ(n, 0u);
   }
+  { // a dependent operand of lower rank broadcasts its dim 0 along another
+    // dim (batch 2 on 2 threads: y's 2 values line up with X's last dim)
+    GraphBuilder b;
+    int32_t x = b.input({2, 1024, 1024}, {-1, 1024, 1024});
+    int32_t X = b.node("matmul", {x, b.weight({1024, 2}, -.1f, .1f)}, {-1, 1024, 2});
+    int32_t y = b.node("reduce_mean", {X}, {-1}, {ints("axes", {1, 2}), integer("keepdims", 0)});
+    b.output(b.node("add", {X, y}, {-1, 1024, 2}));
+    ::setenv("KILN_CPU_BATCH_SPLIT", "1", 1);
+    gThreads = 2;
+    std::vector<uint64_t> slices;
+    checkOnCpu(b, {}, &slices);
+    EXPECT_EQ(slices, std::vector<uint64_t>{0});
+    gThreads = 0;
+    ::unsetenv("KILN_CPU_BATCH_SPLIT");
+  }
+  { // a slice along dim 1 whose start is computed from the batch size
+    GraphBuilder b;
+    int32_t x = b.input({4, 128, 128}, {-1, 128, 128});
+    int32_t y = b.node("matmul", {x, b.weight({128, 128}, -.1f, .1f)}, {-1, 128, 128});
+    auto i64 = [&](int32_t v) {
+      b.g.values[size_t(v)].dtype = 7;
+      return v;
+    };
+    int32_t shp = i64(b.node("shape", {x}, {3}));
+    int32_t n = i64(b.node("gather", {shp, b.constantI64({0})}, {1}));
+    int32_t nm1 = i64(b.node("sub", {n, b.constantI64({1})}, {1}));
+    b.output(b.node("slice", {y, nm1, n, b.constantI64({1}), b.constantI64({1})}, {-1, 1, 128}));
+    for (uint64_t k : splitRuns(b, "1"))
+      EXPECT_EQ(k, 0u);
+  }
+  { // a pad that shifts the images along dim 0 (crops one, adds one)
+    gStrict = false;
+    GraphBuilder b;
+    int32_t x = b.input({4, 128, 128}, {-1, 128, 128});
+    int32_t y = b.node("matmul", {x, b.weight({128, 128}, -.1f, .1f)}, {-1, 128, 128});
+    b.output(b.node("pad", {y, b.constantI64({1, 0, 0, -1, 0, 0})}, {-1, 128, 128}));
+    for (uint64_t k : splitRuns(b, "1"))
+      EXPECT_EQ(k, 0u);
+    gStrict = true;
+  }
   GraphBuilder control = oneOp("softmax", {-1, 128, 128}, {integer("axis", 1)});
   EXPECT_EQ(splitRuns(control, "1"), (std::vector<uint64_t>{2, 0, 0}));
 }
