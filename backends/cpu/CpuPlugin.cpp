@@ -629,7 +629,9 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
     if (n.inputs[i] >= g->num_values)
       return false;
   std::string opName = n.op;
-  bool intArith = kind == Kind::Binary && (opName == "add" || opName == "sub" || opName == "mul") &&
+  bool intArith = kind == Kind::Binary &&
+                  (opName == "add" || opName == "sub" || opName == "mul" || opName == "div" || opName == "min" ||
+                   opName == "max") &&
                   (dtypeOf(g, n.outputs[0]) == ref::DType::I64 || dtypeOf(g, n.outputs[0]) == ref::DType::I32);
   bool anyType = kind == Kind::Own || kind == Kind::View || kind == Kind::Concat || intArith;
   if (!anyType && !isF32(g, n.outputs[0]))
@@ -711,7 +713,7 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
     return rank(0) <= 12;
   }
   case Kind::Binary:
-    if (intArith) // i64/i32 add, sub, mul (shape arithmetic): the own kernel, wrapping
+    if (intArith) // i64/i32 add, sub, mul, div, min, max (shape arithmetic): the own kernel, wrapping
       return n.num_inputs == 2 && input(n, 0) >= 0 && input(n, 1) >= 0 &&
              dtypeOf(g, input(n, 0)) == dtypeOf(g, n.outputs[0]) &&
              dtypeOf(g, input(n, 1)) == dtypeOf(g, n.outputs[0]) && rank(0) <= 12 && rank(1) <= 12;

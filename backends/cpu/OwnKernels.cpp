@@ -296,7 +296,7 @@ private:
 
 // --- f32 binary with broadcasting on both sides -----------------------------------------
 
-enum class Bin { Add, Sub, Mul, Div, Pow };
+enum class Bin { Add, Sub, Mul, Div, Pow, Min, Max }; // Min, Max: integers only
 
 template <Bin op> inline float apply(float a, float b) {
   if constexpr (op == Bin::Add) return a + b;
@@ -339,6 +339,7 @@ public:
     case Bin::Mul: binaryRows<Bin::Mul>(w, a, b, o); break;
     case Bin::Div: binaryRows<Bin::Div>(w, a, b, o); break;
     case Bin::Pow: binaryRows<Bin::Pow>(w, a, b, o); break;
+    default: break; // (Min, Max: integer kernels)
     }
     return true;
   }
@@ -1077,23 +1078,40 @@ private:
   int64_t n;
 };
 
-// --- i64/i32 add, sub, mul with broadcasting: two's complement wrap-around (shape arithmetic) ---
+// --- i64/i32 add, sub, mul, div, min, max with broadcasting: two's complement wrap-around (shape arithmetic) ---
 
 template <class T> class IntBinaryKernel : public Kernel {
 public:
   IntBinaryKernel(const std::string &op, Bin bin, Walk w) : Kernel("kiln " + op), bin(bin), w(std::move(w)) {}
-  bool run(const void *const *in, void *out, std::string &) const override {
+  bool run(const void *const *in, void *out, std::string &error) const override {
     const T *a = static_cast<const T *>(in[0]), *b = static_cast<const T *>(in[1]);
     T *o = static_cast<T *>(out);
+    bool zero = false;
     walk(w, [&](const int64_t *off, int64_t n, const int64_t *st) {
       T *d = o + off[0];
       const T *x = a + off[1], *y = b + off[2];
       for (int64_t j = 0; j < n; ++j) {
-        uint64_t p = uint64_t(x[j * st[1]]), q = uint64_t(y[j * st[2]]);
-        d[j] = T(bin == Bin::Add ? p + q : bin == Bin::Sub ? p - q : p * q);
+        T p = x[j * st[1]], q = y[j * st[2]];
+        uint64_t up = uint64_t(p), uq = uint64_t(q);
+        switch (bin) {
+        case Bin::Add: d[j] = T(up + uq); break;
+        case Bin::Sub: d[j] = T(up - uq); break;
+        case Bin::Mul: d[j] = T(up * uq); break;
+        case Bin::Min: d[j] = p < q ? p : q; break;
+        case Bin::Max: d[j] = p > q ? p : q; break;
+        default: // Div: toward zero; -1 wraps the minimum as the reference does
+          if (q == 0) {
+            zero = true;
+            d[j] = 0;
+          } else
+            d[j] = q == T(-1) ? T(uint64_t(0) - up) : T(p / q);
+          break;
+        }
       }
     });
-    return true;
+    if (zero)
+      error = "integer division by zero";
+    return !zero;
   }
 
 private:
@@ -1409,13 +1427,16 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
     default: why = "range: f32, f64, i64, i32 only"; return nullptr;
     }
   }
-  if (op == "add" || op == "sub" || op == "mul" || op == "div") {
-    bool ints = (x.dtype == DType::I64 || x.dtype == DType::I32) && op != "div";
-    if (!need(1) || (x.dtype != DType::F32 && !ints) || in[1]->dtype != x.dtype || outType != x.dtype) {
-      why = "binary ops on f32 (add, sub, mul also on i64, i32) only";
+  if (op == "add" || op == "sub" || op == "mul" || op == "div" || op == "min" || op == "max") {
+    bool ints = x.dtype == DType::I64 || x.dtype == DType::I32;
+    bool minMax = op == "min" || op == "max";
+    if (!need(1) || (x.dtype != DType::F32 && !ints) || (minMax && !ints) || in[1]->dtype != x.dtype ||
+        outType != x.dtype) {
+      why = "binary ops on f32 (add, sub, mul, div) and i64, i32 (also min, max) only";
       return nullptr;
     }
-    Bin b = op == "add" ? Bin::Add : op == "sub" ? Bin::Sub : op == "mul" ? Bin::Mul : Bin::Div;
+    Bin b = op == "add" ? Bin::Add : op == "sub" ? Bin::Sub : op == "mul" ? Bin::Mul : op == "div" ? Bin::Div
+            : op == "min" ? Bin::Min : Bin::Max;
     if (ints) {
       Walk w = makeWalk(out, {outStrides, broadcastStrides(x.shape, out), broadcastStrides(in[1]->shape, out)},
                         {0, 0, 0});

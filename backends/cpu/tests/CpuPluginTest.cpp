@@ -1532,6 +1532,24 @@ TEST(CpuOwnKernels, IntegerShapeArithmeticAtPlanTimeAndRunTime) {
   checkOnCpu(b, {1, 3});
 }
 
+TEST(CpuOwnKernels, IntegerDivisionMinAndMax) {
+  // toward zero with negative operands, -1 divisors, broadcast min and max
+  GraphBuilder b;
+  int32_t x = b.input({2, 6, 4}, {-1, 6, 4}, -50.f, 50.f);
+  auto i64 = [&](int32_t v) {
+    b.g.values[size_t(v)].dtype = 7;
+    return v;
+  };
+  int32_t xi = i64(b.node("cast", {x}, {-1, 6, 4}, {dtypeAttr("to", 7)}));
+  int32_t q = i64(b.node("div", {xi, b.constantI64({3, -2, -1, 7})}, {-1, 6, 4}));
+  int32_t lo = i64(b.node("min", {q, b.constantI64({5, -5, 0, 9})}, {-1, 6, 4}));
+  int32_t hi = i64(b.node("max", {lo, xi}, {-1, 6, 4}));
+  b.output(b.node("cast", {hi}, {-1, 6, 4}, {dtypeAttr("to", 1)}));
+  auto claims = cpuClaims(b);
+  EXPECT_EQ(claims, std::vector<int32_t>(b.g.nodes.size(), 1));
+  checkOnCpu(b, {1, 3});
+}
+
 // ahead of time: serialized partitions ---------------------------------------------
 
 /// conv -> relu -> conv -> global pool -> flatten -> gemm, dynamic batch.
