@@ -634,22 +634,33 @@ TEST(OwnKernels, NegReciprocalFloorCeilRound) {
 
 namespace {
 
-TEST(OwnKernels, IntegerAddSubMulWrapAround) {
+TEST(OwnKernels, IntegerArithmeticIsTheReferences) {
+  // add, sub, mul wrap on overflow; div rounds toward zero and wraps the
+  // minimum over -1; min, max: all bit for bit as the reference.
   int64_t big = std::numeric_limits<int64_t>::max(), small = std::numeric_limits<int64_t>::min();
   Buf a = vals<int64_t>(DType::I64, {2, 3}, {big, small, 7, -9, 0, 3}), b = vals<int64_t>(DType::I64, {3}, {1, -1, big});
   Buf c = vals<int32_t>(DType::I32, {4}, {std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min(), -5, 6});
-  Buf d = vals<int32_t>(DType::I32, {}, {3});
-  for (const char *op : {"add", "sub", "mul"}) {
+  Buf d = vals<int32_t>(DType::I32, {}, {-3});
+  for (const char *op : {"add", "sub", "mul", "div", "min", "max"}) {
     SCOPED_TRACE(op);
-    EXPECT_EQ(check(op, {}, {&a, &b}), (Dims{2, 3})); // overflow wraps as in the reference
-    EXPECT_EQ(check(op, {}, {&b, &a}), (Dims{2, 3}));
+    bool div = std::string(op) == "div";
+    EXPECT_EQ(check(op, {}, {&a, &b}), (Dims{2, 3}));
+    if (!div) // (a has a zero)
+      EXPECT_EQ(check(op, {}, {&b, &a}), (Dims{2, 3}));
     EXPECT_EQ(check(op, {}, {&c, &d}), (Dims{4}));
     Buf x = rnd(DType::I64, {4, 1, 5}, 1), y = rnd(DType::I64, {3, 1}, 2), e = rnd(DType::I64, {0, 3, 1});
-    EXPECT_EQ(check(op, {}, {&x, &y}), (Dims{4, 3, 5}));
+    if (!div)
+      EXPECT_EQ(check(op, {}, {&x, &y}), (Dims{4, 3, 5}));
     EXPECT_EQ(check(op, {}, {&e, &y}), (Dims{0, 3, 1}));
   }
-  std::string why; // integer division (zero divisors, rounding) stays with the reference
-  EXPECT_FALSE(kiln::cpu::makeKernel("div", {}, {&a.t, &b.t}, {2, 3}, DType::I64, why));
+  // A zero divisor is an error, as in the reference, not a crash.
+  std::string why, err;
+  auto k = kiln::cpu::makeKernel("div", {}, {&b.t, &a.t}, {2, 3}, DType::I64, why);
+  ASSERT_TRUE(k) << why;
+  std::vector<int64_t> out(6);
+  const void *ins[2] = {b.t.data, a.t.data};
+  EXPECT_FALSE(k->run(ins, out.data(), err));
+  EXPECT_NE(err.find("division by zero"), std::string::npos) << err;
 }
 
 } // namespace
