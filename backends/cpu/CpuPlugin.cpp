@@ -761,8 +761,8 @@ bool canRun(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln_no
            (n.num_inputs == 1 || shapeDerived(g, prod, n.inputs[1]));
   case Kind::PRelu: // slope patterns oneDNN lacks run the reference kernel in the plugin
     return n.num_inputs == 2 && allF32(0, 2) && rank(0) >= 1 && rank(0) <= 5 && rank(1) <= rank(0);
-  case Kind::Deconv: // 2-D; pads that oneDNN cannot express run the reference kernel in the plugin
-    if (n.num_inputs < 2 || n.num_inputs > 3 || !allF32(0, 2) || rank(0) != 4 || rank(1) != 4)
+  case Kind::Deconv: // 1-D to 3-D; pads oneDNN cannot express run the reference kernel in the plugin
+    if (n.num_inputs < 2 || n.num_inputs > 3 || !allF32(0, 2) || rank(0) < 3 || rank(0) > 5 || rank(1) != rank(0))
       return false;
     if (input(n, 2) >= 0 && (!isF32(g, n.inputs[2]) || rank(2) != 1))
       return false;
@@ -1624,33 +1624,42 @@ private:
       step.args.push_back(valueArg(DNNL_ARG_DST, out, pd.dst_desc()));
       return true;
     }
-    case Kind::Deconv: { // ONNX ConvTranspose: weights [C, M/group, kh, kw]
+    case Kind::Deconv: { // ONNX ConvTranspose: weights [C, M/group, k...], 1-D to 3-D
       const Dims &x = in[0]->shape, &w = in[1]->shape;
       int64_t G = ni.attrs.getInt("group", 1);
-      if (x.size() != 4 || w.size() != 4 || outShape.size() != 4 || G < 1 || x[1] != w[0] || x[1] % G)
+      size_t r = x.size(), n = r - 2;
+      if (r < 3 || r > 5 || w.size() != r || outShape.size() != r || G < 1 || x[1] != w[0] || x[1] % G)
         return false;
       int64_t M = w[1] * G;
       auto ints = [&](const char *name, size_t len, int64_t def) {
         auto v = ni.attrs.getInts(name);
         return v && v->size() == len ? *v : Dims(len, def);
       };
-      Dims s = ints("strides", 2, 1), d = ints("dilations", 2, 1), pads = ints("pads", 4, 0),
-           opad = ints("output_padding", 2, 0);
+      Dims s = ints("strides", n, 1), d = ints("dilations", n, 1), pads = ints("pads", 2 * n, 0),
+           opad = ints("output_padding", n, 0);
       std::string ap = ni.attrs.getString("auto_pad", "NOTSET");
       bool fromOut = ni.attrs.getInts("output_shape") || ap == "SAME_UPPER" || ap == "SAME_LOWER";
-      Dims pl(2), pr(2), dd(2);
-      for (int i = 0; i < 2; ++i) {
+      Dims pl(n), pr(n), dd(n);
+      double window = 1;
+      for (size_t i = 0; i < n; ++i) {
         int64_t full = s[i] * (x[i + 2] - 1) + opad[i] + (w[i + 2] - 1) * d[i] + 1, total = full - outShape[i + 2];
         pl[i] = fromOut ? (ap == "SAME_UPPER" ? total / 2 : total - total / 2) : ap == "NOTSET" ? pads[i] : 0;
         // oneDNN: out = (in - 1) * s - pl - pr + (k - 1) * d + 1 (output_padding goes into pr)
         pr[i] = (x[i + 2] - 1) * s[i] - pl[i] + (w[i + 2] - 1) * d[i] + 1 - outShape[i + 2];
         dd[i] = d[i] - 1;
+        window *= double(w[i + 2]);
         if (total < 0 || pl[i] < 0)
           return false; // the reference kernel in the plugin
       }
-      memory::desc wPlain = G > 1 ? memory::desc({G, w[1], x[1] / G, w[2], w[3]}, memory::data_type::f32,
-                                                 memory::format_tag::giohw)
-                                  : memory::desc({M, x[1], w[2], w[3]}, memory::data_type::f32, memory::format_tag::iohw);
+      // ONNX's [C, M/G, k...] is oneDNN's (g)io(d)(h)w: [(G,) M/G, C/G, k...] stored input-major.
+      using tag = memory::format_tag;
+      Dims wd = {M, x[1]};
+      if (G > 1)
+        wd = {G, w[1], x[1] / G};
+      wd.insert(wd.end(), w.begin() + 2, w.end());
+      tag t = G > 1 ? (r == 3 ? tag::acbd : r == 4 ? tag::acbde : tag::acbdef)
+                    : (r == 3 ? tag::bac : r == 4 ? tag::bacd : tag::bacde);
+      memory::desc wPlain(wd, memory::data_type::f32, t);
       bool weightConst = exec.constants[ni.inputs[1]].data != nullptr;
       memory::desc wAsk = weightConst ? anyMd(wPlain.dims()) : wPlain;
       bool hasBias = in.size() > 2 && in[2];
@@ -1669,8 +1678,8 @@ private:
         return false;
       }
       pushConvArgs(ni, wPlain, bias, hasBias, out, pd, step);
-      // flops: every input element meets M/G x kh x kw weights
-      plan.flops += 2.0 * double(numel(x)) * double(M / G) * double(w[2] * w[3]);
+      // flops: every input element meets M/G x the window's weights
+      plan.flops += 2.0 * double(numel(x)) * double(M / G) * window;
       return true;
     }
     case Kind::Concat: {

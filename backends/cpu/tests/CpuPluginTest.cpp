@@ -399,7 +399,9 @@ void convTransposeCase(Dims x, Dims w, int64_t group, std::vector<Attr> attrs, b
   if (bias)
     ins.push_back(b.weight({w[1] * group}));
   attrs.push_back(integer("group", group));
-  b.node("conv_transpose", ins, {-1, w[1] * group, -1, -1}, attrs);
+  Dims outShape = {-1, w[1] * group};
+  outShape.resize(x.size(), -1); // spatial dims: inferred
+  b.node("conv_transpose", ins, outShape, attrs);
   checkOnCpu(b, {2});
   auto kernels = kernelsOnCpu(b);
   ASSERT_TRUE(kernels.count(0));
@@ -407,6 +409,11 @@ void convTransposeCase(Dims x, Dims w, int64_t group, std::vector<Attr> attrs, b
     EXPECT_EQ(kernels[0].rfind("onednn:", 0), 0u) << kernels[0];
 }
 
+TEST(CpuOps, ConvTranspose1DAnd3D) {
+  convTransposeCase({1, 8, 9}, {8, 4, 3}, 1, {ints("strides", {2}), ints("pads", {1, 1}), ints("output_padding", {1})});
+  convTransposeCase({1, 8, 9}, {8, 3, 4}, 2, {ints("strides", {2}), ints("dilations", {2})}, false);
+  convTransposeCase({1, 4, 3, 5, 4}, {4, 6, 2, 3, 3}, 1, {ints("strides", {2, 1, 2}), ints("pads", {0, 1, 1, 0, 1, 1})});
+}
 TEST(CpuOps, ConvTransposeStride2Pads) {
   convTransposeCase({1, 8, 7, 7}, {8, 4, 3, 3}, 1, {ints("strides", {2, 2}), ints("pads", {1, 1, 1, 1})});
 }
