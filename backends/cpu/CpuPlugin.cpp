@@ -2469,7 +2469,7 @@ kiln_status executeImpl(kiln_plugin p, Executable &exec, const kiln_buffer *inpu
       plan = fresh.get();
       exec.plans.emplace(key, std::move(fresh));
       exec.last = {sizeof(kiln_executable_stats), plan->arenaBytes, plan->sumBytes,
-                   plan->numIntermediates, uint64_t(exec.plans.size()), 0, 0, 0};
+                   plan->numIntermediates, uint64_t(exec.plans.size()), 0, 0, 0, 0};
     }
     // At a plan's first run (not when AOT only plans): split the batch
     // across the threads if that is exact and faster (BatchSplit.inc).
