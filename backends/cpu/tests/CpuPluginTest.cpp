@@ -28,6 +28,7 @@
 #include <gtest/gtest.h>
 #include <random>
 #include <sstream>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -852,6 +853,72 @@ TEST(CpuBatchSplit, SmallCnnSplitsAcrossTwoThreadsAndMatchesTheReference) {
     EXPECT_TRUE(n == 0 || n == 2) << n;
   GraphBuilder d = smallCnn();
   EXPECT_EQ(splitRuns(d, "0"), (std::vector<uint64_t>{0, 0, 0}));
+}
+
+TEST(CpuBatchSplit, ConcurrentSessionsShareASplitPlan) {
+  // Two sessions of one model run the same split plan at once (the second
+  // gets its own arenas): each gets what the reference plugin computes.
+  GraphBuilder b = smallCnn();
+  Graph &g = b.g;
+  Partition p;
+  p.plugin = "cpu";
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    p.nodes.push_back(int32_t(i));
+  g.partitions = {p};
+  kiln::computePartitionBoundaries(g);
+  std::string dir = tempDir(), path = dir + "/split.kiln", error;
+  Metadata meta;
+  meta.kilnVersion = "0.1.0";
+  ASSERT_TRUE(writeArtifact(path, meta, g, error)) << error;
+  ::setenv("KILN_CPU_BATCH_SPLIT", "1", 1);
+  gThreads = 2;
+  kiln::Runtime rt(runtimeOptions());
+  auto cpu = rt.load(path, error);
+  ASSERT_TRUE(cpu) << error;
+  kiln::Runtime::LoadOptions lo;
+  lo.overridePlugin = "reference";
+  auto ref = rt.load(path, error, lo);
+  ASSERT_TRUE(ref) << error;
+  std::vector<std::map<std::string, kiln::Tensor>> ins(2);
+  std::vector<std::vector<kiln::Tensor>> want(2);
+  for (int k = 0; k < 2; ++k) {
+    ins[size_t(k)]["in0"] = randomTensor({4, 1, 28, 28}, 40 + uint32_t(k));
+    kiln::Session s(*ref);
+    ASSERT_TRUE(s.run(ins[size_t(k)], want[size_t(k)], error)) << error;
+  }
+  { // the first run makes the split plan
+    kiln::Session s(*cpu);
+    std::vector<kiln::Tensor> out;
+    ASSERT_TRUE(s.run(ins[0], out, error)) << error;
+    ASSERT_EQ(cpu->memoryReport()[0].batchSlices, 2u);
+  }
+  std::vector<std::string> errors(2);
+  std::vector<double> worst(2, 0.0);
+  auto work = [&](int k) {
+    kiln::Session s(*cpu);
+    std::string err;
+    for (int i = 0; i < 30; ++i) {
+      std::vector<kiln::Tensor> out;
+      if (!s.run(ins[size_t(k)], out, err)) {
+        errors[size_t(k)] = err;
+        return;
+      }
+      const float *a = static_cast<const float *>(out[0].data()),
+                  *e = static_cast<const float *>(want[size_t(k)][0].data());
+      for (int64_t j = 0; j < out[0].numElements(); ++j)
+        worst[size_t(k)] = std::max(worst[size_t(k)], double(std::fabs(a[j] - e[j])));
+    }
+  };
+  std::thread t0(work, 0), t1(work, 1);
+  t0.join();
+  t1.join();
+  for (int k = 0; k < 2; ++k) {
+    EXPECT_TRUE(errors[size_t(k)].empty()) << errors[size_t(k)];
+    EXPECT_LT(worst[size_t(k)], 1e-4) << "session " << k;
+  }
+  gThreads = 0;
+  ::unsetenv("KILN_CPU_BATCH_SPLIT");
+  std::system(("rm -rf " + dir).c_str());
 }
 
 TEST(CpuBatchSplit, EncoderLayerSplits) {
