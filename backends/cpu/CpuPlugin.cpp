@@ -151,7 +151,11 @@ bool convertAttr(const kiln_attr &a, ref::Attr &out) {
     out = ref::Attr::makeFloats(std::vector<double>(a.floats, a.floats + a.count));
     return true;
   case KILN_ATTR_DTYPE: out = ref::Attr::makeType(ref::DType(a.i)); return true;
-  default: return false; // TENSOR: no op of ours has one
+  case KILN_ATTR_TENSOR: // a one-element tensor (constant_of_shape's value) as a typed scalar
+    return a.tensor.rank == 0 || (a.tensor.rank == 1 && a.tensor.shape && a.tensor.shape[0] == 1)
+               ? ref::Attr::fromScalarTensor(ref::DType(a.tensor.dtype), a.tensor_data, out)
+               : false;
+  default: return false;
   }
 }
 
@@ -195,7 +199,7 @@ Kind kindOf(const std::string &op) {
       {"less", Kind::Own}, {"less_or_equal", Kind::Own}, {"greater", Kind::Own}, {"greater_or_equal", Kind::Own},
       {"and", Kind::Own}, {"or", Kind::Own}, {"xor", Kind::Own}, {"neg", Kind::Own}, {"reciprocal", Kind::Own},
       {"floor", Kind::Own}, {"ceil", Kind::Own}, {"round", Kind::Own}, {"pow", Kind::Own},
-      {"gather_elements", Kind::Own}, {"trilu", Kind::Own}, {"range", Kind::Own},
+      {"gather_elements", Kind::Own}, {"trilu", Kind::Own}, {"range", Kind::Own}, {"constant_of_shape", Kind::Own},
       {"hard_sigmoid", Kind::Own}, {"softplus", Kind::Own}, {"softsign", Kind::Own}, {"selu", Kind::Own},
       {"celu", Kind::Own}, {"mish", Kind::Own}, {"erf", Kind::Own}, {"sin", Kind::Own}, {"cos", Kind::Own},
       {"tan", Kind::Own}, {"asin", Kind::Own}, {"acos", Kind::Own}, {"atan", Kind::Own}, {"sinh", Kind::Own},
@@ -574,6 +578,10 @@ bool canRunOwn(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln
   if (op == "pow")
     return n.num_inputs == 2 && input(n, 1) >= 0 && xt == ref::DType::F32 &&
            dtypeOf(g, input(n, 1)) == ref::DType::F32 && ot == ref::DType::F32;
+  if (op == "constant_of_shape")
+    return n.num_inputs == 1 && xt == ref::DType::I64 && known(0, 1) &&
+           (ot == ref::DType::F32 || ot == ref::DType::F64 || ot == ref::DType::I64 || ot == ref::DType::I32 ||
+            ot == ref::DType::I8 || ot == ref::DType::U8 || ot == ref::DType::Bool);
   if (op == "range")
     return n.num_inputs == 3 && known(0, 3) && xt == ot && dtypeOf(g, input(n, 1)) == xt &&
            dtypeOf(g, input(n, 2)) == xt &&

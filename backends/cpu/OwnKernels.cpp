@@ -1061,6 +1061,24 @@ private:
   bool upper;
 };
 
+// --- constant_of_shape: every element the same bits ----------------------------------------
+
+class FillKernel : public Kernel {
+public:
+  FillKernel(size_t es, int64_t n, uint64_t bits) : Kernel("kiln constant_of_shape"), es(es), n(n), bits(bits) {}
+  bool run(const void *const *, void *out, std::string &) const override {
+    uint8_t *o = static_cast<uint8_t *>(out);
+    for (int64_t i = 0; i < n; ++i)
+      std::memcpy(o + uint64_t(i) * es, &bits, es);
+    return true;
+  }
+
+private:
+  size_t es;
+  int64_t n;
+  uint64_t bits;
+};
+
 // --- range: start, start + delta, ... (its length was known when the plan was built) ------
 
 template <class T> class RangeKernel : public Kernel {
@@ -1183,7 +1201,7 @@ bool hasKernel(const std::string &op) {
                               "reduce_sum_square", "reduce_log_sum_exp", "arg_max", "arg_min", "cum_sum", "clip",
                               "equal", "less", "less_or_equal", "greater", "greater_or_equal", "and", "or", "xor",
                               "neg", "reciprocal", "floor", "ceil", "round", "pow", "gather_elements", "trilu",
-                              "range"};
+                              "range", "constant_of_shape"};
   return mathOps().count(op) ||
          std::find_if(std::begin(ops), std::end(ops), [&](const char *o) { return op == o; }) != std::end(ops);
 }
@@ -1412,6 +1430,16 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
     return std::make_unique<BinaryKernel>(
         op, Bin::Pow,
         makeWalk(out, {outStrides, broadcastStrides(x.shape, out), broadcastStrides(in[1]->shape, out)}, {0, 0, 0}));
+  }
+  if (op == "constant_of_shape") {
+    const ref::Attr *v = attrs.find("value");
+    double value = v ? (v->kind == ref::Attr::Int ? double(v->i) : v->f) : 0.0;
+    uint64_t bits = 0;
+    if (x.dtype != DType::I64 || !x.data || isHalfType(outType) || !scalarBits(outType, value, bits)) {
+      why = "constant_of_shape: a known i64 shape and a value of a non-half type";
+      return nullptr;
+    }
+    return std::make_unique<FillKernel>(ref::dtypeSize(outType), outN, bits);
   }
   if (op == "range") {
     if (in.size() != 3 || !need(1) || !need(2) || !in[0]->data || !in[1]->data || !in[2]->data ||

@@ -117,24 +117,8 @@ bool convertAttr(const kiln_attr &a, Attr &out) {
     out = Attr::makeFloats(std::vector<double>(a.floats, a.floats + a.count));
     return true;
   case KILN_ATTR_DTYPE: out = Attr::makeType(DType(a.i)); return true;
-  case KILN_ATTR_TENSOR: {
-    // A one-element tensor (constant_of_shape's value) as a typed scalar.
-    if (!knownDType(a.tensor.dtype) || !a.tensor_data)
-      return false;
-    Tensor t{DType(a.tensor.dtype), {}, const_cast<void *>(a.tensor_data)};
-    double v = 0;
-    switch (t.dtype) {
-    case DType::F32: v = *static_cast<const float *>(a.tensor_data); break;
-    case DType::F64: v = *static_cast<const double *>(a.tensor_data); break;
-    case DType::I64: v = double(*static_cast<const int64_t *>(a.tensor_data)); break;
-    case DType::I32: v = *static_cast<const int32_t *>(a.tensor_data); break;
-    case DType::I8: v = *static_cast<const int8_t *>(a.tensor_data); break;
-    case DType::U8: case DType::Bool: v = *static_cast<const uint8_t *>(a.tensor_data); break;
-    default: return false;
-    }
-    out = Attr::makeValue(t.dtype, v);
-    return true;
-  }
+  case KILN_ATTR_TENSOR: // a one-element tensor (constant_of_shape's value) as a typed scalar
+    return knownDType(a.tensor.dtype) && Attr::fromScalarTensor(DType(a.tensor.dtype), a.tensor_data, out);
   default:
     return false;
   }

@@ -1606,6 +1606,36 @@ TEST(CpuOwnKernels, IntegerShapeArithmeticAtPlanTimeAndRunTime) {
   checkOnCpu(b, {1, 3});
 }
 
+TEST(CpuOwnKernels, ConstantOfShapeFromARunTimeShape) {
+  // constant_of_shape of the input's shape (known when the plan is built),
+  // its value a one-element tensor attribute: f32 2.5, and i64 7 cast back.
+  GraphBuilder b;
+  int32_t x = b.input({2, 4}, {-1, 4});
+  auto i64 = [&](int32_t v) {
+    b.g.values[size_t(v)].dtype = 7;
+    return v;
+  };
+  auto value = [](int32_t dtype, const void *bytes, size_t n) {
+    Attr a;
+    a.name = "value";
+    a.kind = Attr::Tensor;
+    a.i = dtype;
+    a.ints = {1};
+    a.s.assign(static_cast<const char *>(bytes), n);
+    return a;
+  };
+  float f = 2.5f;
+  int64_t seven = 7;
+  int32_t shp = i64(b.node("shape", {x}, {2}));
+  int32_t c = b.node("constant_of_shape", {shp}, {-1, 4}, {value(1, &f, 4)});
+  int32_t k = i64(b.node("constant_of_shape", {shp}, {-1, 4}, {value(7, &seven, 8)}));
+  int32_t kf = b.node("cast", {k}, {-1, 4}, {dtypeAttr("to", 1)});
+  b.output(b.node("add", {b.node("add", {x, c}, {-1, 4}), kf}, {-1, 4}));
+  auto claims = cpuClaims(b);
+  EXPECT_EQ(claims, std::vector<int32_t>(b.g.nodes.size(), 1));
+  checkOnCpu(b, {3});
+}
+
 TEST(CpuOwnKernels, IntegerDivisionMinAndMax) {
   // toward zero with negative operands, -1 divisors, broadcast min and max
   GraphBuilder b;

@@ -49,6 +49,23 @@ Attr Attr::makeValue(DType t, double v) {
   return a;
 }
 
+bool Attr::fromScalarTensor(DType t, const void *data, Attr &out) {
+  if (!data)
+    return false;
+  double v = 0;
+  switch (t) {
+  case DType::F32: v = *static_cast<const float *>(data); break;
+  case DType::F64: v = *static_cast<const double *>(data); break;
+  case DType::I64: v = double(*static_cast<const int64_t *>(data)); break;
+  case DType::I32: v = *static_cast<const int32_t *>(data); break;
+  case DType::I8: v = *static_cast<const int8_t *>(data); break;
+  case DType::U8: case DType::Bool: v = *static_cast<const uint8_t *>(data); break;
+  default: return false;
+  }
+  out = makeValue(t, v);
+  return true;
+}
+
 const Attr *Attrs::find(const std::string &name) const {
   auto it = items.find(name);
   return it == items.end() ? nullptr : &it->second;

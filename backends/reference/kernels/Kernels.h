@@ -61,6 +61,9 @@ struct Attr {
   static Attr makeType(DType t);
   /// A typed scalar (constant_of_shape's value).
   static Attr makeValue(DType t, double v);
+  /// The typed scalar of a one-element tensor attribute of element type `t`
+  /// at `data` (f32, f64, i64, i32, i8, u8, bool); false for other types.
+  static bool fromScalarTensor(DType t, const void *data, Attr &out);
 };
 
 struct Attrs {
