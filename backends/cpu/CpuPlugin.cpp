@@ -200,6 +200,7 @@ Kind kindOf(const std::string &op) {
       {"and", Kind::Own}, {"or", Kind::Own}, {"xor", Kind::Own}, {"neg", Kind::Own}, {"reciprocal", Kind::Own},
       {"floor", Kind::Own}, {"ceil", Kind::Own}, {"round", Kind::Own}, {"pow", Kind::Own},
       {"gather_elements", Kind::Own}, {"trilu", Kind::Own}, {"range", Kind::Own}, {"constant_of_shape", Kind::Own},
+      {"is_nan", Kind::Own}, {"is_inf", Kind::Own}, {"mod", Kind::Own},
       {"hard_sigmoid", Kind::Own}, {"softplus", Kind::Own}, {"softsign", Kind::Own}, {"selu", Kind::Own},
       {"celu", Kind::Own}, {"mish", Kind::Own}, {"erf", Kind::Own}, {"sin", Kind::Own}, {"cos", Kind::Own},
       {"tan", Kind::Own}, {"asin", Kind::Own}, {"acos", Kind::Own}, {"atan", Kind::Own}, {"sinh", Kind::Own},
@@ -578,6 +579,12 @@ bool canRunOwn(const kiln_graph *g, const std::vector<int32_t> &prod, const kiln
   if (op == "pow")
     return n.num_inputs == 2 && input(n, 1) >= 0 && xt == ref::DType::F32 &&
            dtypeOf(g, input(n, 1)) == ref::DType::F32 && ot == ref::DType::F32;
+  if (op == "is_nan" || op == "is_inf")
+    return n.num_inputs == 1 && xt == ref::DType::F32 && ot == ref::DType::Bool;
+  if (op == "mod")
+    return n.num_inputs == 2 && input(n, 1) >= 0 && dtypeOf(g, input(n, 1)) == xt && ot == xt &&
+           (xt == ref::DType::F32 || xt == ref::DType::I64 || xt == ref::DType::I32) && g->values[x].type.rank <= 12 &&
+           g->values[input(n, 1)].type.rank <= 12;
   if (op == "constant_of_shape")
     return n.num_inputs == 1 && xt == ref::DType::I64 && known(0, 1) &&
            (ot == ref::DType::F32 || ot == ref::DType::F64 || ot == ref::DType::I64 || ot == ref::DType::I32 ||

@@ -1061,6 +1061,65 @@ private:
   bool upper;
 };
 
+// --- is_nan, is_inf (f32 -> bool) --------------------------------------------------------------
+
+class FloatTestKernel : public Kernel {
+public:
+  FloatTestKernel(const std::string &op, bool nan, bool pos, bool neg, int64_t n)
+      : Kernel("kiln " + op), nan(nan), pos(pos), neg(neg), n(n) {}
+  bool run(const void *const *in, void *out, std::string &) const override {
+    const float *x = static_cast<const float *>(in[0]);
+    uint8_t *y = static_cast<uint8_t *>(out);
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = nan ? std::isnan(x[i]) : std::isinf(x[i]) && ((x[i] > 0 && pos) || (x[i] < 0 && neg));
+    return true;
+  }
+
+private:
+  bool nan, pos, neg;
+  int64_t n;
+};
+
+// --- mod with broadcasting: f32 (fmod, or the divisor's sign), i64/i32 as the reference --------
+
+template <class T> class ModKernel : public Kernel {
+public:
+  ModKernel(bool fmodMode, Walk w) : Kernel("kiln mod"), fmodMode(fmodMode), w(std::move(w)) {}
+  bool run(const void *const *in, void *out, std::string &error) const override {
+    const T *a = static_cast<const T *>(in[0]), *b = static_cast<const T *>(in[1]);
+    T *o = static_cast<T *>(out);
+    bool zero = false;
+    walk(w, [&](const int64_t *off, int64_t n, const int64_t *st) {
+      for (int64_t j = 0; j < n; ++j) {
+        T x = a[off[1] + j * st[1]], y = b[off[2] + j * st[2]], m;
+        if constexpr (std::is_floating_point_v<T>) {
+          double r = std::fmod(double(x), double(y));
+          if (!fmodMode && r != 0 && ((r < 0) != (y < 0)))
+            r += double(y);
+          m = T(r);
+        } else if (y == 0) {
+          zero = true;
+          m = 0;
+        } else if (y == T(-1)) {
+          m = 0;
+        } else {
+          m = T(x % y);
+          if (!fmodMode && m != 0 && ((m < 0) != (y < 0)))
+            m = T(m + y);
+        }
+        o[off[0] + j * st[0]] = m;
+      }
+    });
+    if (zero)
+      error = "integer modulo by zero";
+    return !zero;
+  }
+
+private:
+  bool fmodMode;
+  Walk w;
+};
+
 // --- constant_of_shape: every element the same bits ----------------------------------------
 
 class FillKernel : public Kernel {
@@ -1201,7 +1260,7 @@ bool hasKernel(const std::string &op) {
                               "reduce_sum_square", "reduce_log_sum_exp", "arg_max", "arg_min", "cum_sum", "clip",
                               "equal", "less", "less_or_equal", "greater", "greater_or_equal", "and", "or", "xor",
                               "neg", "reciprocal", "floor", "ceil", "round", "pow", "gather_elements", "trilu",
-                              "range", "constant_of_shape"};
+                              "range", "constant_of_shape", "is_nan", "is_inf", "mod"};
   return mathOps().count(op) ||
          std::find_if(std::begin(ops), std::end(ops), [&](const char *o) { return op == o; }) != std::end(ops);
 }
@@ -1430,6 +1489,28 @@ std::unique_ptr<Kernel> makeKernel(const std::string &op, const ref::Attrs &attr
     return std::make_unique<BinaryKernel>(
         op, Bin::Pow,
         makeWalk(out, {outStrides, broadcastStrides(x.shape, out), broadcastStrides(in[1]->shape, out)}, {0, 0, 0}));
+  }
+  if (op == "is_nan" || op == "is_inf") {
+    if (x.dtype != DType::F32 || outType != DType::Bool) {
+      why = op + ": f32 only";
+      return nullptr;
+    }
+    return std::make_unique<FloatTestKernel>(op, op == "is_nan", attrs.getInt("detect_positive", 1) != 0,
+                                             attrs.getInt("detect_negative", 1) != 0, outN);
+  }
+  if (op == "mod") {
+    if (!need(1) || in[1]->dtype != x.dtype || outType != x.dtype ||
+        (x.dtype != DType::F32 && x.dtype != DType::I64 && x.dtype != DType::I32)) {
+      why = "mod: f32, i64 or i32 only";
+      return nullptr;
+    }
+    Walk w = makeWalk(out, {outStrides, broadcastStrides(x.shape, out), broadcastStrides(in[1]->shape, out)}, {0, 0, 0});
+    bool f = attrs.getInt("fmod", 0) != 0;
+    if (x.dtype == DType::F32)
+      return std::make_unique<ModKernel<float>>(f, std::move(w));
+    if (x.dtype == DType::I64)
+      return std::make_unique<ModKernel<int64_t>>(f, std::move(w));
+    return std::make_unique<ModKernel<int32_t>>(f, std::move(w));
   }
   if (op == "constant_of_shape") {
     const ref::Attr *v = attrs.find("value");

@@ -634,6 +634,38 @@ TEST(OwnKernels, NegReciprocalFloorCeilRound) {
 
 namespace {
 
+TEST(OwnKernels, ModAndFloatTestsAreTheReferences) {
+  // mod: both signs, fmod or the divisor's sign, broadcast; is_nan, is_inf
+  Buf a = vals<int64_t>(DType::I64, {2, 3}, {7, -7, 7, -7, 0, 9}), b = vals<int64_t>(DType::I64, {3}, {3, 3, -3});
+  Buf c = vals<int32_t>(DType::I32, {4}, {-5, 5, 13, -1}), d = vals<int32_t>(DType::I32, {}, {-4});
+  Buf x = vals<float>(DType::F32, {4}, {5.5f, -5.5f, 2.25f, -0.75f}), y = vals<float>(DType::F32, {2, 1}, {2.f, -1.5f});
+  for (int64_t f : {0, 1}) {
+    Attrs at;
+    at.set("fmod", Attr::makeInt(f));
+    SCOPED_TRACE(f);
+    EXPECT_EQ(check("mod", at, {&a, &b}), (Dims{2, 3}));
+    EXPECT_EQ(check("mod", at, {&c, &d}), (Dims{4}));
+    EXPECT_EQ(check("mod", at, {&x, &y}), (Dims{2, 4}));
+  }
+  float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  Buf z = vals<float>(DType::F32, {5}, {1.f, inf, -inf, nan, -0.f});
+  EXPECT_EQ(check("is_nan", {}, {&z}), (Dims{5}));
+  for (int64_t pos : {0, 1})
+    for (int64_t neg : {0, 1}) {
+      Attrs at;
+      at.set("detect_positive", Attr::makeInt(pos));
+      at.set("detect_negative", Attr::makeInt(neg));
+      EXPECT_EQ(check("is_inf", at, {&z}), (Dims{5}));
+    }
+  std::string why, err; // a zero divisor: the reference's error, not a crash
+  auto k = kiln::cpu::makeKernel("mod", {}, {&b.t, &a.t}, {2, 3}, DType::I64, why);
+  ASSERT_TRUE(k) << why;
+  std::vector<int64_t> out(6);
+  const void *ins[2] = {b.t.data, a.t.data};
+  EXPECT_FALSE(k->run(ins, out.data(), err));
+  EXPECT_NE(err.find("by zero"), std::string::npos) << err;
+}
+
 TEST(OwnKernels, IntegerArithmeticIsTheReferences) {
   // add, sub, mul wrap on overflow; div rounds toward zero and wraps the
   // minimum over -1; min, max: all bit for bit as the reference.
