@@ -2042,6 +2042,29 @@ struct ThreadScope {
 kiln_status runSplit(kiln_plugin p, Executable &exec, Plan &split, const kiln_buffer *inputs, int32_t numInputs,
                      kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator, bool profile);
 
+/// Output `i` of a run: `b` gets `shape` and `dtype`, and a buffer from
+/// `allocator` when it has none large enough.
+kiln_status bindOutput(kiln_plugin p, const Dims &shape, ref::DType dtype, int32_t i, kiln_buffer &b,
+                       const kiln_allocator *allocator) {
+  uint64_t bytes = uint64_t(numel(shape)) * ref::dtypeSize(dtype);
+  if (b.type.rank != int32_t(shape.size()))
+    return fail(p, KILN_ERROR_INVALID_ARGUMENT,
+                "output " + std::to_string(i) + " has rank " + std::to_string(shape.size()) +
+                    " where the graph declares rank " + std::to_string(b.type.rank));
+  if (!b.data || b.size < bytes) {
+    void *data = nullptr;
+    if (!allocator || allocator->allocate(allocator->user, std::max<uint64_t>(bytes, 4), 64, &data) != KILN_OK || !data)
+      return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate output " + std::to_string(i));
+    b.data = data;
+  }
+  b.size = bytes;
+  b.type.dtype = kiln_dtype(dtype);
+  int64_t *dims = const_cast<int64_t *>(b.type.shape);
+  for (size_t d = 0; d < shape.size(); ++d)
+    dims[d] = shape[d];
+  return KILN_OK;
+}
+
 /// Runs `plan` on the inputs; outputs without a large enough buffer get one
 /// from `allocator`. `profile`: record per-step times when profiling is on.
 kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &strm, const kiln_buffer *inputs,
@@ -2087,26 +2110,9 @@ kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &s
     auto it = plan->shapes.find(v);
     if (it == plan->shapes.end())
       return fail(p, KILN_ERROR_INTERNAL, "partition output " + std::to_string(i) + " is never computed");
-    const Dims &shape = it->second;
-    ref::DType dtype = exec.dtype[v];
-    uint64_t bytes = uint64_t(numel(shape)) * ref::dtypeSize(dtype);
-    kiln_buffer &b = outputs[i];
-    if (b.type.rank != int32_t(shape.size()))
-      return fail(p, KILN_ERROR_INVALID_ARGUMENT,
-                  "output " + std::to_string(i) + " has rank " + std::to_string(shape.size()) +
-                      " where the graph declares rank " + std::to_string(b.type.rank));
-    if (!b.data || b.size < bytes) {
-      void *data = nullptr;
-      if (!allocator || allocator->allocate(allocator->user, std::max<uint64_t>(bytes, 4), 64, &data) != KILN_OK || !data)
-        return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate output " + std::to_string(i));
-      b.data = data;
-    }
-    b.size = bytes;
-    b.type.dtype = kiln_dtype(dtype);
-    int64_t *dims = const_cast<int64_t *>(b.type.shape);
-    for (size_t d = 0; d < shape.size(); ++d)
-      dims[d] = shape[d];
-    ptr[v] = b.data;
+    if (kiln_status st = bindOutput(p, it->second, exec.dtype[v], i, outputs[i], allocator); st != KILN_OK)
+      return st;
+    ptr[v] = outputs[i].data;
   }
 
   const bool profiling = profile && exec.profiler.on();

@@ -253,6 +253,11 @@ struct GraphBuilder {
     return out;
   }
   void output(int32_t v) { g.outputs.push_back(v); }
+  /// Marks value `v` as i64 (shape arithmetic); returns it.
+  int32_t i64(int32_t v) {
+    g.values[size_t(v)].dtype = 7;
+    return v;
+  }
 };
 
 Attr ints(const std::string &name, Dims v) {
@@ -291,6 +296,16 @@ Attr str(const std::string &name, const std::string &v) {
   return a;
 }
 
+/// One partition on the cpu plugin holding every node of `g`.
+void allOnCpu(Graph &g) {
+  Partition p;
+  p.plugin = "cpu";
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    p.nodes.push_back(int32_t(i));
+  g.partitions = {p};
+  kiln::computePartitionBoundaries(g);
+}
+
 /// Puts every node on the cpu plugin (loading fails if it does not claim
 /// one), runs it and the reference plugin on the same random inputs, and
 /// compares every output. `batches`: run again with dim 0 of every input
@@ -300,12 +315,7 @@ void checkOnCpu(GraphBuilder &b, std::vector<int64_t> batches = {}, std::vector<
   Graph &g = b.g;
   if (g.outputs.empty())
     g.outputs.push_back(g.nodes.back().outputs[0]);
-  Partition p;
-  p.plugin = "cpu";
-  for (size_t i = 0; i < g.nodes.size(); ++i)
-    p.nodes.push_back(int32_t(i));
-  g.partitions = {p};
-  kiln::computePartitionBoundaries(g);
+  allOnCpu(g);
   std::string dir = tempDir(), path = dir + "/op.kiln", error;
   Metadata meta;
   meta.kilnVersion = "0.1.0";
@@ -859,17 +869,11 @@ TEST(CpuBatchSplit, ConcurrentSessionsShareASplitPlan) {
   // Two sessions of one model run the same split plan at once (the second
   // gets its own arenas): each gets what the reference plugin computes.
   GraphBuilder b = smallCnn();
-  Graph &g = b.g;
-  Partition p;
-  p.plugin = "cpu";
-  for (size_t i = 0; i < g.nodes.size(); ++i)
-    p.nodes.push_back(int32_t(i));
-  g.partitions = {p};
-  kiln::computePartitionBoundaries(g);
+  allOnCpu(b.g);
   std::string dir = tempDir(), path = dir + "/split.kiln", error;
   Metadata meta;
   meta.kilnVersion = "0.1.0";
-  ASSERT_TRUE(writeArtifact(path, meta, g, error)) << error;
+  ASSERT_TRUE(writeArtifact(path, meta, b.g, error)) << error;
   ::setenv("KILN_CPU_BATCH_SPLIT", "1", 1);
   gThreads = 2;
   kiln::Runtime rt(runtimeOptions());
@@ -1003,13 +1007,9 @@ TEST(CpuBatchSplit, OpsThatWorkAlongTheBatchRunWhole) {
     GraphBuilder b;
     int32_t x = b.input({4, 128, 128}, {-1, 128, 128});
     int32_t y = b.node("matmul", {x, b.weight({128, 128}, -.1f, .1f)}, {-1, 128, 128});
-    auto i64 = [&](int32_t v) {
-      b.g.values[size_t(v)].dtype = 7;
-      return v;
-    };
-    int32_t shp = i64(b.node("shape", {x}, {3}));
-    int32_t n = i64(b.node("gather", {shp, b.constantI64({0})}, {1}));
-    int32_t nm1 = i64(b.node("sub", {n, b.constantI64({1})}, {1}));
+    int32_t shp = b.i64(b.node("shape", {x}, {3}));
+    int32_t n = b.i64(b.node("gather", {shp, b.constantI64({0})}, {1}));
+    int32_t nm1 = b.i64(b.node("sub", {n, b.constantI64({1})}, {1}));
     b.output(b.node("slice", {y, nm1, n, b.constantI64({1}), b.constantI64({1})}, {-1, 1, 128}));
     for (uint64_t k : splitRuns(b, "1"))
       EXPECT_EQ(k, 0u);
@@ -1264,14 +1264,10 @@ TEST(CpuOwnKernels, DynamicShapeSubgraphReshapeTransposeSlicePad) {
   // slice (negative axis, step 2) and pad on the own kernels.
   GraphBuilder b;
   int32_t x = b.input({2, 6, 8}, {-1, 6, 8});
-  auto i64 = [&](int32_t v) {
-    b.g.values[size_t(v)].dtype = 7;
-    return v;
-  };
-  int32_t shp = i64(b.node("shape", {x}, {3}));
-  int32_t batch = i64(b.node("gather", {shp, b.constant({}, 7, std::vector<uint8_t>(8, 0))}, {}));
-  int32_t b1 = i64(b.node("unsqueeze", {batch}, {1}, {ints("axes", {0})}));
-  int32_t target = i64(b.node("concat", {b1, b.constantI64({6, 2, 4})}, {4}, {integer("axis", 0)}));
+  int32_t shp = b.i64(b.node("shape", {x}, {3}));
+  int32_t batch = b.i64(b.node("gather", {shp, b.constant({}, 7, std::vector<uint8_t>(8, 0))}, {}));
+  int32_t b1 = b.i64(b.node("unsqueeze", {batch}, {1}, {ints("axes", {0})}));
+  int32_t target = b.i64(b.node("concat", {b1, b.constantI64({6, 2, 4})}, {4}, {integer("axis", 0)}));
   int32_t r = b.node("reshape", {x, target}, {-1, 6, 2, 4});
   int32_t t = b.node("transpose", {r}, {-1, 2, 6, 4}, {ints("perm", {0, 2, 1, 3})});
   int32_t s = b.node("slice", {t, b.constantI64({1}), b.constantI64({6}), b.constantI64({-2}), b.constantI64({2})},
@@ -1585,19 +1581,15 @@ TEST(CpuOwnKernels, IntegerShapeArithmeticAtPlanTimeAndRunTime) {
   // when the plan is built), and i64 arithmetic on run-time data.
   GraphBuilder b;
   int32_t x = b.input({2, 6, 4}, {-1, 6, 4}, -50.f, 50.f);
-  auto i64 = [&](int32_t v) {
-    b.g.values[size_t(v)].dtype = 7;
-    return v;
-  };
-  int32_t shp = i64(b.node("shape", {x}, {3}));
-  int32_t batch = i64(b.node("gather", {shp, b.constantI64({0})}, {1}));
-  int32_t rows = i64(b.node("mul", {batch, b.constantI64({6})}, {1}));
-  int32_t cols = i64(b.node("sub", {b.constantI64({5}), b.constantI64({1})}, {1}));
-  int32_t target = i64(b.node("concat", {rows, cols}, {2}, {integer("axis", 0)}));
+  int32_t shp = b.i64(b.node("shape", {x}, {3}));
+  int32_t batch = b.i64(b.node("gather", {shp, b.constantI64({0})}, {1}));
+  int32_t rows = b.i64(b.node("mul", {batch, b.constantI64({6})}, {1}));
+  int32_t cols = b.i64(b.node("sub", {b.constantI64({5}), b.constantI64({1})}, {1}));
+  int32_t target = b.i64(b.node("concat", {rows, cols}, {2}, {integer("axis", 0)}));
   int32_t r = b.node("reshape", {x, target}, {-1, 4});
-  int32_t xi = i64(b.node("cast", {r}, {-1, 4}, {dtypeAttr("to", 7)}));
-  int32_t sum = i64(b.node("add", {xi, b.constantI64({1, -2, 3, -4})}, {-1, 4}));
-  int32_t prod = i64(b.node("mul", {sum, xi}, {-1, 4}));
+  int32_t xi = b.i64(b.node("cast", {r}, {-1, 4}, {dtypeAttr("to", 7)}));
+  int32_t sum = b.i64(b.node("add", {xi, b.constantI64({1, -2, 3, -4})}, {-1, 4}));
+  int32_t prod = b.i64(b.node("mul", {sum, xi}, {-1, 4}));
   int32_t back = b.node("cast", {prod}, {-1, 4}, {dtypeAttr("to", 1)});
   b.output(r);
   b.output(back);
@@ -1611,10 +1603,6 @@ TEST(CpuOwnKernels, ConstantOfShapeFromARunTimeShape) {
   // its value a one-element tensor attribute: f32 2.5, and i64 7 cast back.
   GraphBuilder b;
   int32_t x = b.input({2, 4}, {-1, 4});
-  auto i64 = [&](int32_t v) {
-    b.g.values[size_t(v)].dtype = 7;
-    return v;
-  };
   auto value = [](int32_t dtype, const void *bytes, size_t n) {
     Attr a;
     a.name = "value";
@@ -1626,9 +1614,9 @@ TEST(CpuOwnKernels, ConstantOfShapeFromARunTimeShape) {
   };
   float f = 2.5f;
   int64_t seven = 7;
-  int32_t shp = i64(b.node("shape", {x}, {2}));
+  int32_t shp = b.i64(b.node("shape", {x}, {2}));
   int32_t c = b.node("constant_of_shape", {shp}, {-1, 4}, {value(1, &f, 4)});
-  int32_t k = i64(b.node("constant_of_shape", {shp}, {-1, 4}, {value(7, &seven, 8)}));
+  int32_t k = b.i64(b.node("constant_of_shape", {shp}, {-1, 4}, {value(7, &seven, 8)}));
   int32_t kf = b.node("cast", {k}, {-1, 4}, {dtypeAttr("to", 1)});
   b.output(b.node("add", {b.node("add", {x, c}, {-1, 4}), kf}, {-1, 4}));
   auto claims = cpuClaims(b);
@@ -1640,14 +1628,10 @@ TEST(CpuOwnKernels, IntegerDivisionMinAndMax) {
   // toward zero with negative operands, -1 divisors, broadcast min and max
   GraphBuilder b;
   int32_t x = b.input({2, 6, 4}, {-1, 6, 4}, -50.f, 50.f);
-  auto i64 = [&](int32_t v) {
-    b.g.values[size_t(v)].dtype = 7;
-    return v;
-  };
-  int32_t xi = i64(b.node("cast", {x}, {-1, 6, 4}, {dtypeAttr("to", 7)}));
-  int32_t q = i64(b.node("div", {xi, b.constantI64({3, -2, -1, 7})}, {-1, 6, 4}));
-  int32_t lo = i64(b.node("min", {q, b.constantI64({5, -5, 0, 9})}, {-1, 6, 4}));
-  int32_t hi = i64(b.node("max", {lo, xi}, {-1, 6, 4}));
+  int32_t xi = b.i64(b.node("cast", {x}, {-1, 6, 4}, {dtypeAttr("to", 7)}));
+  int32_t q = b.i64(b.node("div", {xi, b.constantI64({3, -2, -1, 7})}, {-1, 6, 4}));
+  int32_t lo = b.i64(b.node("min", {q, b.constantI64({5, -5, 0, 9})}, {-1, 6, 4}));
+  int32_t hi = b.i64(b.node("max", {lo, xi}, {-1, 6, 4}));
   b.output(b.node("cast", {hi}, {-1, 6, 4}, {dtypeAttr("to", 1)}));
   auto claims = cpuClaims(b);
   EXPECT_EQ(claims, std::vector<int32_t>(b.g.nodes.size(), 1));
@@ -1668,12 +1652,7 @@ GraphBuilder aotModel() {
   int32_t f = b.node("flatten", {g}, {-1, 16});
   b.node("gemm", {f, b.weight({10, 16}), b.weight({10})}, {-1, 10}, {integer("transB", 1)});
   b.output(b.g.nodes.back().outputs[0]);
-  Partition p;
-  p.plugin = "cpu";
-  for (size_t i = 0; i < b.g.nodes.size(); ++i)
-    p.nodes.push_back(int32_t(i));
-  b.g.partitions = {p};
-  kiln::computePartitionBoundaries(b.g);
+  allOnCpu(b.g);
   return b;
 }
 

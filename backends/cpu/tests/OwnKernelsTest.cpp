@@ -634,6 +634,18 @@ TEST(OwnKernels, NegReciprocalFloorCeilRound) {
 
 namespace {
 
+/// i64 `op` of `x` by `y` (broadcast to [2, 3]), where `y` holds a zero:
+/// the kernel fails with the reference's message, it does not crash.
+void expectZeroDivisorError(const char *op, const Buf &x, const Buf &y, const char *message) {
+  std::string why, err;
+  auto k = kiln::cpu::makeKernel(op, {}, {&x.t, &y.t}, {2, 3}, DType::I64, why);
+  ASSERT_TRUE(k) << why;
+  std::vector<int64_t> out(6);
+  const void *ins[2] = {x.t.data, y.t.data};
+  EXPECT_FALSE(k->run(ins, out.data(), err));
+  EXPECT_NE(err.find(message), std::string::npos) << err;
+}
+
 TEST(OwnKernels, ModAndFloatTestsAreTheReferences) {
   // mod: both signs, fmod or the divisor's sign, broadcast; is_nan, is_inf
   Buf a = vals<int64_t>(DType::I64, {2, 3}, {7, -7, 7, -7, 0, 9}), b = vals<int64_t>(DType::I64, {3}, {3, 3, -3});
@@ -657,13 +669,7 @@ TEST(OwnKernels, ModAndFloatTestsAreTheReferences) {
       at.set("detect_negative", Attr::makeInt(neg));
       EXPECT_EQ(check("is_inf", at, {&z}), (Dims{5}));
     }
-  std::string why, err; // a zero divisor: the reference's error, not a crash
-  auto k = kiln::cpu::makeKernel("mod", {}, {&b.t, &a.t}, {2, 3}, DType::I64, why);
-  ASSERT_TRUE(k) << why;
-  std::vector<int64_t> out(6);
-  const void *ins[2] = {b.t.data, a.t.data};
-  EXPECT_FALSE(k->run(ins, out.data(), err));
-  EXPECT_NE(err.find("by zero"), std::string::npos) << err;
+  expectZeroDivisorError("mod", b, a, "by zero"); // a: [2, 3] with a zero
 }
 
 TEST(OwnKernels, IntegerArithmeticIsTheReferences) {
@@ -686,13 +692,7 @@ TEST(OwnKernels, IntegerArithmeticIsTheReferences) {
     EXPECT_EQ(check(op, {}, {&e, &y}), (Dims{0, 3, 1}));
   }
   // A zero divisor is an error, as in the reference, not a crash.
-  std::string why, err;
-  auto k = kiln::cpu::makeKernel("div", {}, {&b.t, &a.t}, {2, 3}, DType::I64, why);
-  ASSERT_TRUE(k) << why;
-  std::vector<int64_t> out(6);
-  const void *ins[2] = {b.t.data, a.t.data};
-  EXPECT_FALSE(k->run(ins, out.data(), err));
-  EXPECT_NE(err.find("division by zero"), std::string::npos) << err;
+  expectZeroDivisorError("div", b, a, "division by zero");
 }
 
 } // namespace
