@@ -122,17 +122,6 @@ template <int VL> KILN_INLINE void inputTiles(const ChunkArgs &a) {
   }
 }
 
-KILN_INLINE float activate(float x, const WinoAct *acts, int n) {
-  for (int i = 0; i < n; ++i) {
-    const WinoAct &a = acts[i];
-    if (a.kind == WinoAct::Relu)
-      x = x > 0.f ? x : x * a.alpha;
-    else if (a.kind == WinoAct::Clip)
-      x = std::min(std::max(x, a.alpha), a.beta);
-  }
-  return x;
-}
-
 template <int VL> KILN_INLINE void outputTiles(const ChunkArgs &a) {
   const WinoShape &s = *a.s;
   const WinoLayout &D = *a.dst, *R = a.res;
@@ -169,13 +158,16 @@ template <int VL> KILN_INLINE void outputTiles(const ChunkArgs &a) {
         outRows<VL>(&m[j], 6, &t[j], 6);
       for (int i = 0; i < 4; ++i) // rows: y = t A (4 x 4)
         outRows<VL>(&t[i * 6], 1, &y[i * 4], 1);
-      for (int i = 0; i < rows; ++i)
-        for (int j = 0; j < cols; ++j) {
-          int64_t h = oh0 + i, w = ow0 + j;
-          float *yv = y[i * 4 + j];
-          for (int l = 0; l < VL; ++l)
-            yv[l] += bias[l];
-          if (a.residual) {
+      // bias, residual and activations on whole vectors (16 x VL lanes
+      // at a time: a per-lane activation loop does not vectorize)
+      for (int p = 0; p < 16; ++p)
+        for (int l = 0; l < VL; ++l)
+          y[p][l] += bias[l];
+      if (a.residual)
+        for (int i = 0; i < rows; ++i)
+          for (int j = 0; j < cols; ++j) {
+            int64_t h = oh0 + i, w = ow0 + j;
+            float *yv = y[i * 4 + j];
             const float *rb = a.residual + n * R->sN + h * R->sH + w * R->sW;
             if (resContiguous && lanes == VL) {
               const float *rp = rb + (k0 / R->blk) * R->sCB;
@@ -187,8 +179,32 @@ template <int VL> KILN_INLINE void outputTiles(const ChunkArgs &a) {
                 yv[l] += rb[(k / R->blk) * R->sCB + k % R->blk];
               }
           }
-          for (int l = 0; l < VL; ++l)
-            yv[l] = l < lanes ? activate(yv[l], a.acts, a.numActs) : 0.f;
+      for (int q = 0; q < a.numActs; ++q) {
+        const WinoAct &act = a.acts[q];
+        const float al = act.alpha, be = act.beta;
+        if (act.kind == WinoAct::Relu) {
+          if (al == 0.f)
+            for (int p = 0; p < 16; ++p)
+              for (int l = 0; l < VL; ++l)
+                y[p][l] = std::max(y[p][l], 0.f);
+          else
+            for (int p = 0; p < 16; ++p)
+              for (int l = 0; l < VL; ++l)
+                y[p][l] = y[p][l] > 0.f ? y[p][l] : y[p][l] * al;
+        } else if (act.kind == WinoAct::Clip) {
+          for (int p = 0; p < 16; ++p)
+            for (int l = 0; l < VL; ++l)
+              y[p][l] = std::min(std::max(y[p][l], al), be);
+        }
+      }
+      if (lanes < VL) // the padded channels of the last block stay zero
+        for (int p = 0; p < 16; ++p)
+          for (int l = lanes; l < VL; ++l)
+            y[p][l] = 0.f;
+      for (int i = 0; i < rows; ++i)
+        for (int j = 0; j < cols; ++j) {
+          int64_t h = oh0 + i, w = ow0 + j;
+          const float *yv = y[i * 4 + j];
           float *ob = a.out + n * D.sN + h * D.sH + w * D.sW;
           if (blocked || (channelsLast && lanes == VL)) {
             float *op = ob + (k0 / D.blk) * D.sCB;
