@@ -17,6 +17,9 @@
 #include <cstdlib>
 #include <cstring>
 
+// The vector helpers below are always inlined: no vector crosses a call.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace kiln::cpu {
 namespace {
 
@@ -43,96 +46,135 @@ struct ChunkArgs {
   int64_t tilesH, tilesW;
 };
 
-/// B^T d for one column of six vectors.
-template <int VL> KILN_INLINE void inRows(const float (*d)[VL], int stride, float (*t)[VL], int tstride) {
-  for (int l = 0; l < VL; ++l) {
-    float d0 = d[0][l], d1 = d[stride][l], d2 = d[2 * stride][l], d3 = d[3 * stride][l],
-          d4 = d[4 * stride][l], d5 = d[5 * stride][l];
-    t[0][l] = 4.f * d0 - 5.f * d2 + d4;
-    t[tstride][l] = -4.f * (d1 + d2) + d3 + d4;
-    t[2 * tstride][l] = 4.f * (d1 - d2) - d3 + d4;
-    t[3 * tstride][l] = 2.f * (d3 - d1) - d2 + d4;
-    t[4 * tstride][l] = 2.f * (d1 - d3) - d2 + d4;
-    t[5 * tstride][l] = 4.f * d1 - 5.f * d3 + d5;
-  }
+/// A vector of one channel block (GCC vector extensions: compiled to zmm,
+/// ymm or xmm registers by the target clone), and its unaligned form.
+template <int VL> struct Vec {
+  typedef float type __attribute__((vector_size(VL * 4)));
+  typedef float unaligned __attribute__((vector_size(VL * 4), aligned(4)));
+};
+
+template <int VL> KILN_INLINE typename Vec<VL>::type loadV(const float *p) {
+  return *reinterpret_cast<const typename Vec<VL>::unaligned *>(p);
+}
+template <int VL> KILN_INLINE void storeV(float *p, typename Vec<VL>::type v) {
+  *reinterpret_cast<typename Vec<VL>::unaligned *>(p) = v;
 }
 
-/// A^T m for one column of six vectors.
-template <int VL> KILN_INLINE void outRows(const float (*m)[VL], int stride, float (*y)[VL], int ystride) {
-  for (int l = 0; l < VL; ++l) {
-    float m0 = m[0][l], m1 = m[stride][l], m2 = m[2 * stride][l], m3 = m[3 * stride][l],
-          m4 = m[4 * stride][l], m5 = m[5 * stride][l];
-    float a = m1 + m2, b = m1 - m2, c = m3 + m4, e = m3 - m4;
-    y[0][l] = m0 + a + c;
-    y[ystride][l] = b + 2.f * e;
-    y[2 * ystride][l] = a + 4.f * c;
-    y[3 * ystride][l] = b + 8.f * e + m5;
-  }
+/// B^T d on six vectors (one row or one column of the 6x6 input tile).
+template <class V> KILN_INLINE void bt6(const V d[6], V o[6]) {
+  o[0] = 4.f * d[0] - 5.f * d[2] + d[4];
+  o[1] = -4.f * (d[1] + d[2]) + d[3] + d[4];
+  o[2] = 4.f * (d[1] - d[2]) - d[3] + d[4];
+  o[3] = 2.f * (d[3] - d[1]) - d[2] + d[4];
+  o[4] = 2.f * (d[1] - d[3]) - d[2] + d[4];
+  o[5] = 4.f * d[1] - 5.f * d[3] + d[5];
 }
 
+/// A^T m on six vectors: four.
+template <class V> KILN_INLINE void at6(const V m[6], V y[4]) {
+  V a = m[1] + m[2], b = m[1] - m[2], c = m[3] + m[4], e = m[3] - m[4];
+  y[0] = m[0] + a + c;
+  y[1] = b + 2.f * e;
+  y[2] = a + 4.f * c;
+  y[3] = b + 8.f * e + m[5];
+}
+
+// The transforms keep the tile in registers: one pass along the rows (into
+// a 36- or 24-vector buffer), one along the columns straight to memory.
 template <int VL> KILN_INLINE void inputTiles(const ChunkArgs &a) {
+  typedef typename Vec<VL>::type V;
   const WinoShape &s = *a.s;
   const WinoLayout &L = *a.src;
   // lanes side by side in memory: a channel block of VL, or channels last
   const bool contiguous = L.blk == VL || (L.blk == 1 && L.sCB == 1);
-  alignas(64) float d[36][VL];
-  alignas(64) float t[36][VL];
-  alignas(64) float o[36][VL];
+  V t[36];
   int64_t xiStride = a.chunk * s.C;
   for (int64_t r = 0; r < a.nt; ++r) {
     int64_t tile = a.t0 + r, n = tile / (a.tilesH * a.tilesW), rem = tile % (a.tilesH * a.tilesW);
     int64_t h0 = (rem / a.tilesW) * 4 - s.padT, w0 = (rem % a.tilesW) * 4 - s.padL;
     bool inside = h0 >= 0 && w0 >= 0 && h0 + 6 <= s.H && w0 + 6 <= s.W;
+    const float *base = a.in + n * L.sN;
     for (int64_t c0 = 0; c0 < s.C; c0 += VL) {
       int64_t lanes = std::min<int64_t>(VL, s.C - c0);
-      const float *base = a.in + n * L.sN;
-      for (int i = 0; i < 6; ++i)
-        for (int j = 0; j < 6; ++j) {
-          int64_t h = h0 + i, w = w0 + j;
-          float *dst = d[i * 6 + j];
-          if (!inside && (h < 0 || h >= s.H || w < 0 || w >= s.W)) {
-            for (int l = 0; l < VL; ++l)
-              dst[l] = 0.f;
-          } else if (contiguous && lanes == VL) {
-            const float *p = base + (c0 / L.blk) * L.sCB + h * L.sH + w * L.sW;
-            for (int l = 0; l < VL; ++l)
-              dst[l] = p[l];
-          } else {
-            for (int l = 0; l < VL; ++l) {
-              int64_t c = c0 + l;
-              dst[l] = l < lanes ? base[(c / L.blk) * L.sCB + c % L.blk + h * L.sH + w * L.sW] : 0.f;
+      if (inside && contiguous && lanes == VL) {
+        const float *p = base + (c0 / L.blk) * L.sCB + h0 * L.sH + w0 * L.sW;
+        for (int i = 0; i < 6; ++i) { // rows: t = d B
+          V d[6];
+          for (int j = 0; j < 6; ++j)
+            d[j] = loadV<VL>(p + i * L.sH + j * L.sW);
+          bt6(d, &t[i * 6]);
+        }
+      } else {
+        for (int i = 0; i < 6; ++i) {
+          alignas(64) float d[6][VL];
+          int64_t h = h0 + i;
+          for (int j = 0; j < 6; ++j) {
+            int64_t w = w0 + j;
+            if (h < 0 || h >= s.H || w < 0 || w >= s.W) {
+              for (int l = 0; l < VL; ++l)
+                d[j][l] = 0.f;
+            } else if (contiguous && lanes == VL) {
+              const float *p = base + (c0 / L.blk) * L.sCB + h * L.sH + w * L.sW;
+              for (int l = 0; l < VL; ++l)
+                d[j][l] = p[l];
+            } else {
+              for (int l = 0; l < VL; ++l) {
+                int64_t c = c0 + l;
+                d[j][l] = l < lanes ? base[(c / L.blk) * L.sCB + c % L.blk + h * L.sH + w * L.sW] : 0.f;
+              }
             }
           }
+          V dv[6];
+          for (int j = 0; j < 6; ++j)
+            dv[j] = loadV<VL>(d[j]);
+          bt6(dv, &t[i * 6]);
         }
-      for (int j = 0; j < 6; ++j) // columns: t = B^T d
-        inRows<VL>(&d[j], 6, &t[j], 6);
-      for (int i = 0; i < 6; ++i) // rows: o = t B
-        inRows<VL>(&t[i * 6], 1, &o[i * 6], 1);
+      }
       float *v = a.v + r * s.C + c0;
-      for (int x = 0; x < 36; ++x) {
-        float *vx = v + x * xiStride;
-        if (lanes == VL)
-          for (int l = 0; l < VL; ++l)
-            vx[l] = o[x][l];
-        else
-          for (int l = 0; l < lanes; ++l)
-            vx[l] = o[x][l];
+      for (int j = 0; j < 6; ++j) { // columns: o = B^T t, to memory
+        V col[6], o[6];
+        for (int i = 0; i < 6; ++i)
+          col[i] = t[i * 6 + j];
+        bt6(col, o);
+        for (int i = 0; i < 6; ++i) {
+          float *vx = v + (i * 6 + j) * xiStride;
+          if (lanes == VL)
+            storeV<VL>(vx, o[i]);
+          else
+            for (int l = 0; l < lanes; ++l)
+              vx[l] = o[i][l];
+        }
       }
     }
   }
 }
 
+template <int VL> KILN_INLINE typename Vec<VL>::type activate(typename Vec<VL>::type y, const WinoAct *acts, int n) {
+  typedef typename Vec<VL>::type V;
+  for (int q = 0; q < n; ++q) {
+    const WinoAct &act = acts[q];
+    if (act.kind == WinoAct::Relu) {
+      if (act.alpha == 0.f)
+        y = y < 0.f ? V{} : y; // std::max(y, 0): NaN stays NaN
+      else
+        y = y > 0.f ? y : y * act.alpha;
+    } else if (act.kind == WinoAct::Clip) {
+      y = y < act.alpha ? act.alpha + V{} : y; // std::min(std::max(y, lo), hi)
+      y = act.beta < y ? act.beta + V{} : y;
+    }
+  }
+  return y;
+}
+
 template <int VL> KILN_INLINE void outputTiles(const ChunkArgs &a) {
+  typedef typename Vec<VL>::type V;
   const WinoShape &s = *a.s;
   const WinoLayout &D = *a.dst, *R = a.res;
   // blocked: whole blocks are written (zeros in the padded channels);
   // channels last: the lanes side by side; else one lane at a time
   const bool blocked = D.blk == VL, channelsLast = D.blk == 1 && D.sCB == 1;
   const bool resContiguous = R && (R->blk == VL || (R->blk == 1 && R->sCB == 1));
-  alignas(64) float m[36][VL];
-  alignas(64) float t[24][VL];
-  alignas(64) float y[16][VL];
-  alignas(64) float bias[VL];
+  V t[24];
   int64_t xiStride = a.chunk * s.K;
   for (int64_t r = 0; r < a.nt; ++r) {
     int64_t tile = a.t0 + r, n = tile / (a.tilesH * a.tilesW), rem = tile % (a.tilesH * a.tilesW);
@@ -143,73 +185,52 @@ template <int VL> KILN_INLINE void outputTiles(const ChunkArgs &a) {
     for (int64_t k0 = 0; k0 < kEnd; k0 += VL) {
       int64_t lanes = std::max<int64_t>(0, std::min<int64_t>(VL, s.K - k0));
       const float *mp = a.m + r * s.K + k0;
-      for (int x = 0; x < 36; ++x) {
-        const float *mx = mp + x * xiStride;
-        if (lanes == VL)
-          for (int l = 0; l < VL; ++l)
-            m[x][l] = mx[l];
-        else
-          for (int l = 0; l < VL; ++l)
-            m[x][l] = l < lanes ? mx[l] : 0.f;
+      for (int j = 0; j < 6; ++j) { // columns: t = A^T m (4 x 6)
+        V col[6], y[4];
+        for (int i = 0; i < 6; ++i) {
+          const float *mx = mp + (i * 6 + j) * xiStride;
+          if (lanes == VL)
+            col[i] = loadV<VL>(mx);
+          else {
+            alignas(64) float tmp[VL] = {};
+            for (int l = 0; l < lanes; ++l)
+              tmp[l] = mx[l];
+            col[i] = loadV<VL>(tmp);
+          }
+        }
+        at6(col, y);
+        for (int i = 0; i < 4; ++i)
+          t[i * 6 + j] = y[i];
       }
-      for (int l = 0; l < VL; ++l)
-        bias[l] = a.bias && l < lanes ? a.bias[k0 + l] : 0.f;
-      for (int j = 0; j < 6; ++j) // columns: t = A^T m (4 x 6)
-        outRows<VL>(&m[j], 6, &t[j], 6);
-      for (int i = 0; i < 4; ++i) // rows: y = t A (4 x 4)
-        outRows<VL>(&t[i * 6], 1, &y[i * 4], 1);
-      // bias, residual and activations on whole vectors (16 x VL lanes
-      // at a time: a per-lane activation loop does not vectorize)
-      for (int p = 0; p < 16; ++p)
-        for (int l = 0; l < VL; ++l)
-          y[p][l] += bias[l];
-      if (a.residual)
-        for (int i = 0; i < rows; ++i)
-          for (int j = 0; j < cols; ++j) {
-            int64_t h = oh0 + i, w = ow0 + j;
-            float *yv = y[i * 4 + j];
+      alignas(64) float biasLanes[VL] = {};
+      for (int l = 0; l < lanes; ++l)
+        biasLanes[l] = a.bias ? a.bias[k0 + l] : 0.f;
+      const V bias = loadV<VL>(biasLanes);
+      for (int i = 0; i < rows; ++i) { // rows: y = t A (4 x 4), bias, residual, activations
+        V y[4];
+        at6(&t[i * 6], y);
+        int64_t h = oh0 + i;
+        for (int j = 0; j < cols; ++j) {
+          int64_t w = ow0 + j;
+          V yv = y[j] + bias;
+          if (a.residual) {
             const float *rb = a.residual + n * R->sN + h * R->sH + w * R->sW;
-            if (resContiguous && lanes == VL) {
-              const float *rp = rb + (k0 / R->blk) * R->sCB;
-              for (int l = 0; l < VL; ++l)
-                yv[l] += rp[l];
-            } else
+            if (resContiguous && lanes == VL)
+              yv += loadV<VL>(rb + (k0 / R->blk) * R->sCB);
+            else
               for (int l = 0; l < lanes; ++l) {
                 int64_t k = k0 + l;
                 yv[l] += rb[(k / R->blk) * R->sCB + k % R->blk];
               }
           }
-      for (int q = 0; q < a.numActs; ++q) {
-        const WinoAct &act = a.acts[q];
-        const float al = act.alpha, be = act.beta;
-        if (act.kind == WinoAct::Relu) {
-          if (al == 0.f)
-            for (int p = 0; p < 16; ++p)
-              for (int l = 0; l < VL; ++l)
-                y[p][l] = std::max(y[p][l], 0.f);
-          else
-            for (int p = 0; p < 16; ++p)
-              for (int l = 0; l < VL; ++l)
-                y[p][l] = y[p][l] > 0.f ? y[p][l] : y[p][l] * al;
-        } else if (act.kind == WinoAct::Clip) {
-          for (int p = 0; p < 16; ++p)
-            for (int l = 0; l < VL; ++l)
-              y[p][l] = std::min(std::max(y[p][l], al), be);
-        }
-      }
-      if (lanes < VL) // the padded channels of the last block stay zero
-        for (int p = 0; p < 16; ++p)
-          for (int l = lanes; l < VL; ++l)
-            y[p][l] = 0.f;
-      for (int i = 0; i < rows; ++i)
-        for (int j = 0; j < cols; ++j) {
-          int64_t h = oh0 + i, w = ow0 + j;
-          const float *yv = y[i * 4 + j];
+          yv = activate<VL>(yv, a.acts, a.numActs);
           float *ob = a.out + n * D.sN + h * D.sH + w * D.sW;
-          if (blocked || (channelsLast && lanes == VL)) {
-            float *op = ob + (k0 / D.blk) * D.sCB;
-            for (int l = 0; l < VL; ++l)
-              op[l] = yv[l];
+          if (lanes == VL && (blocked || channelsLast)) {
+            storeV<VL>(ob + (k0 / D.blk) * D.sCB, yv);
+          } else if (blocked) { // the padded channels of the last block stay zero
+            for (int l = lanes; l < VL; ++l)
+              yv[l] = 0.f;
+            storeV<VL>(ob + (k0 / D.blk) * D.sCB, yv);
           } else if (channelsLast) {
             for (int l = 0; l < lanes; ++l)
               ob[k0 + l] = yv[l];
@@ -219,6 +240,7 @@ template <int VL> KILN_INLINE void outputTiles(const ChunkArgs &a) {
               ob[(k / D.blk) * D.sCB + k % D.blk] = yv[l];
             }
         }
+      }
     }
   }
 }
