@@ -101,7 +101,7 @@ private:
   WinoLayout src_, dst_, res_;
   bool hasRes_ = false, hasBias_ = false;
   std::vector<WinoAct> acts_;
-  int64_t tilesH_ = 0, tilesW_ = 0, tiles_ = 0, chunk_ = 0, chunks_ = 0;
+  int64_t tilesH_ = 0, tilesW_ = 0, tiles_ = 0, chunk_ = 0, chunks_ = 0, rows_ = 0;
   int threads_ = 1;
   uint64_t perThread_ = 0, vBytes_ = 0, mBytes_ = 0, scratchBytes_ = 0;
   dnnl::memory::desc vMd_, mMd_, weightsMd_, mmScratchMd_;
