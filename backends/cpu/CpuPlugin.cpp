@@ -377,6 +377,17 @@ struct Step {
   std::shared_ptr<kiln::cpu::Kernel> kernel; // Own: the plugin's own kernel
   memory::desc scratch;               // Dnnl: the primitive's scratchpad (user-managed); Wino: its scratch
   std::shared_ptr<kiln::cpu::WinogradConv> wino; // Wino: kiln's Winograd convolution (WinogradPlan.inc)
+  // BlockConcat: per unit (an image of nChw16c/nChw8c values, a pixel of
+  // channels-last ones), each run is `bytes` of `value` copied to byte `at`
+  // of the result's unit of `unitBytes`. An input written in place by its
+  // producer (concatInPlace) has no run.
+  struct Run {
+    int32_t value;
+    uint64_t at, bytes;
+  };
+  std::vector<Run> runs;
+  int64_t units = 0;
+  uint64_t unitBytes = 0;
   // Dnnl: the primitive's arguments, made at the first run that holds the
   // plan's `busy` lock and re-pointed (set_data_handle) at later ones:
   // creating oneDNN memory objects and the map was a quarter of a batch-1
@@ -403,6 +414,14 @@ struct Plan {
   // Results written into another value's buffer (a sum post-op accumulating
   // in place of its residual, see sumInPlace): (value, the buffer's value).
   std::vector<std::pair<int32_t, int32_t>> shared;
+  // Values written straight into part of another value's buffer (a
+  // Winograd result inside a channel concat's result, see concatInPlace):
+  // the value, the buffer's value and the byte offset.
+  struct Inside {
+    int32_t value, buffer;
+    uint64_t at;
+  };
+  std::vector<Inside> inside;
   // Layouts: values a primitive keeps in a oneDNN layout other than plain
   // row-major (e.g. nChw16c between convolutions), and the values the plan
   // adds for layout conversions (ids from the graph's value count up).
@@ -1244,8 +1263,15 @@ private:
       if (!ok)
         continue;
       step.mode = Mode::BlockConcat;
-      for (size_t i = 0; i < srcs.size(); ++i)
+      step.units = outShape[0];
+      step.unitBytes = uint64_t(numel(outShape) / std::max<int64_t>(outShape[0], 1)) * 4;
+      uint64_t at = 0;
+      for (size_t i = 0; i < srcs.size(); ++i) {
         step.args.push_back(Arg{DNNL_ARG_MULTIPLE_SRC + int(i), ni.inputs[i], nullptr, srcs[i], true});
+        uint64_t bytes = uint64_t(numel(in[i]->shape) / std::max<int64_t>(outShape[0], 1)) * 4;
+        step.runs.push_back({ni.inputs[i], at, bytes});
+        at += bytes;
+      }
       step.args.push_back(valueArg(DNNL_ARG_DST, out, memory::desc(outShape, memory::data_type::f32, tag)));
       return true;
     }
@@ -1790,6 +1816,120 @@ private:
     plan.steps = std::move(kept);
   }
 
+  /// A channel concat (axis 1 of a 4-D result in nChw16c, nChw8c or
+  /// channels-last) of a value that kiln's Winograd kernel computes: the
+  /// kernel writes its tiles straight into the concat's result, as a channel
+  /// sub-view, and the concat copies only its other inputs. The value must
+  /// be an intermediate of this plan that nothing else reads (no view, no
+  /// other reader) and its kernel must not read a residual in the same
+  /// layout. A oneDNN concat of channels-last values becomes a BlockConcat
+  /// step (one run per pixel and input) when an input goes in place.
+  /// squeezenet1_1's fire modules: their 3x3 expands.
+  void concatInPlace() {
+    if (std::getenv("KILN_CPU_CONCAT_IN_PLACE") && std::string(std::getenv("KILN_CPU_CONCAT_IN_PLACE")) == "0")
+      return;
+    size_t nv = size_t(plan.numValues), ng = exec.constants.size();
+    std::vector<int32_t> readers(nv, 0), writer(nv, -1), writes(nv, 0);
+    for (size_t s = 0; s < plan.steps.size(); ++s) {
+      for (int32_t v : plan.steps[s].reads)
+        ++readers[v];
+      for (int32_t v : plan.steps[s].writes) {
+        writer[v] = int32_t(s);
+        ++writes[v];
+      }
+    }
+    std::vector<char> fixed(nv, 0); // buffers that are not the plan's to place
+    for (int32_t v : exec.inputs)
+      fixed[v] = 1;
+    for (size_t v = 0; v < ng; ++v)
+      fixed[v] |= exec.isOutput[v] || exec.constants[v].data;
+    for (auto &kv : plan.known)
+      fixed[kv.first] = 1;
+    for (auto &[v, buffer] : plan.shared)
+      fixed[v] = fixed[buffer] = 1;
+    for (size_t v = 0; v < nv; ++v)
+      if (plan.alias[v] >= 0)
+        fixed[v] = fixed[plan.alias[v]] = 1;
+    for (Step &st : plan.steps) {
+      if (exec.nodes[st.node]->kind != Kind::Concat || st.writes.size() != 1)
+        continue;
+      int32_t out = st.writes[0];
+      const Dims &os = plan.shapes.at(out);
+      if (fixed[out] || os.size() != 4 || writes[out] != 1)
+        continue;
+      const memory::desc *dstMd = nullptr;
+      for (const Arg &a : st.args)
+        if (a.key == DNNL_ARG_DST)
+          dstMd = &a.md;
+      if (!dstMd)
+        continue;
+      const memory::desc nhwc(os, memory::data_type::f32, memory::format_tag::nhwc);
+      bool channelsLast = *dstMd == nhwc;
+      if (st.mode == Mode::Dnnl) {
+        // a oneDNN concat: only along channels, of channels-last values
+        int64_t axis = exec.nodes[st.node]->attrs.getInt("axis", 0);
+        bool ok = channelsLast && (axis == 1 || axis == -3);
+        for (const Arg &a : st.args)
+          ok &= a.key == DNNL_ARG_DST ||
+                (a.value >= 0 && a.md == memory::desc(plan.shapes.at(a.value), memory::data_type::f32,
+                                                      memory::format_tag::nhwc));
+        if (!ok)
+          continue;
+      } else if (st.mode != Mode::BlockConcat)
+        continue;
+      kiln::cpu::WinoLayout whole;
+      if (!kiln::cpu::winoLayoutOf(*dstMd, whole))
+        continue;
+      // the inputs in order, their first channels
+      std::vector<std::pair<int32_t, int64_t>> ins;
+      int64_t c = 0;
+      for (const Arg &a : st.args)
+        if (a.key != DNNL_ARG_DST) {
+          ins.push_back({a.value, c});
+          c += plan.shapes.at(a.value)[1];
+        }
+      std::vector<char> placed(ins.size(), 0);
+      bool any = false;
+      for (size_t i = 0; i < ins.size(); ++i) {
+        auto [v, c0] = ins[i];
+        int32_t ws = writer[v];
+        if (fixed[v] || readers[v] != 1 || writes[v] != 1 || ws < 0)
+          continue;
+        Step &prod = plan.steps[size_t(ws)];
+        if (prod.mode != Mode::Wino || !prod.wino || prod.wino->hasResidual())
+          continue;
+        int64_t k = plan.shapes.at(v)[1];
+        if (whole.blk > 1 && (c0 % whole.blk || k % whole.blk))
+          continue;
+        kiln::cpu::WinoLayout sub = whole;
+        sub.channels = k;
+        uint64_t at = uint64_t(whole.blk > 1 ? (c0 / whole.blk) * whole.sCB : c0) * 4;
+        prod.wino = prod.wino->redirected(sub);
+        plan.inside.push_back({v, out, at});
+        plan.alias[v] = out; // one buffer, from the kernel's step to the concat's last reader
+        placed[i] = 1;
+        any = true;
+      }
+      if (!any)
+        continue;
+      if (st.mode == Mode::Dnnl) { // per pixel
+        st.mode = Mode::BlockConcat;
+        st.pending = dnnl::primitive_desc_base();
+        st.scratch = memory::desc();
+        st.units = os[0] * os[2] * os[3];
+        st.unitBytes = uint64_t(os[1]) * 4;
+        st.runs.clear();
+        for (auto [v, c0] : ins)
+          st.runs.push_back({v, uint64_t(c0) * 4, uint64_t(plan.shapes.at(v)[1]) * 4});
+      }
+      std::vector<Step::Run> kept;
+      for (size_t i = 0; i < ins.size(); ++i)
+        if (!placed[i])
+          kept.push_back(st.runs[i]);
+      st.runs = std::move(kept);
+    }
+  }
+
   /// Intermediates (neither partition inputs, outputs nor constants) get
   /// arena offsets; views share their source's buffer, and a result written
   /// in place of a residual (sumInPlace) the residual's.
@@ -1798,6 +1938,7 @@ private:
     plan.offset.assign(nv, -1);
     plan.alias.assign(nv, -1);
     sumInPlace();
+    concatInPlace();
     std::vector<int32_t> def(nv, -1), last(nv, -1);
     auto root = [&](int32_t v) {
       while (plan.alias[v] >= 0)
@@ -2103,6 +2244,8 @@ kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &s
     ptr[v] = const_cast<uint8_t *>(bytes.data());
   for (auto &[v, buffer] : plan->shared) // in place of a residual (sumInPlace)
     ptr[v] = ptr[buffer];
+  for (const Plan::Inside &in : plan->inside) // inside a concat's result (concatInPlace)
+    ptr[in.value] = static_cast<uint8_t *>(ptr[in.buffer]) + in.at;
   for (int32_t i = 0; i < numInputs; ++i)
     ptr[exec.inputs[i]] = inputs[i].data;
   for (int32_t i = 0; i < numOutputs; ++i) {
@@ -2195,21 +2338,18 @@ kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &s
       break;
     }
     case Mode::BlockConcat: {
-      // Per image: each input's run, one after the other.
+      // Per unit (image or pixel): each input's run at its place.
       uint8_t *dst = static_cast<uint8_t *>(ptr[w]);
-      int64_t images = plan->shapes[w][0];
-      uint64_t total = uint64_t(numel(plan->shapes[w]) / std::max<int64_t>(images, 1)) * 4, at = 0;
-      for (const Arg &a : st.args) {
-        if (a.key == DNNL_ARG_DST)
-          continue;
-        uint64_t run = uint64_t(numel(plan->shapes[a.value]) / std::max<int64_t>(images, 1)) * 4;
-        const uint8_t *src = static_cast<const uint8_t *>(ptr[a.value]);
+      const int64_t units = st.units;
+      const uint64_t total = st.unitBytes;
+      for (const Step::Run &r : st.runs) {
+        const uint8_t *src = static_cast<const uint8_t *>(ptr[r.value]);
+        const uint64_t run = r.bytes, at = r.at;
 #ifdef KILN_CPU_HAVE_OPENMP
-#pragma omp parallel for if (images > 1 && run * uint64_t(images) > (1u << 20))
+#pragma omp parallel for if (units > 1 && run * uint64_t(units) > (1u << 20))
 #endif
-        for (int64_t n = 0; n < images; ++n)
+        for (int64_t n = 0; n < units; ++n)
           std::memcpy(dst + uint64_t(n) * total + at, src + uint64_t(n) * run, run);
-        at += run;
       }
       break;
     }
@@ -2249,7 +2389,7 @@ kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &s
                            : st.mode == Mode::Ref ? "reference"
                            : st.mode == Mode::Own ? st.kernel->name()
                            : st.mode == Mode::Wino ? "own:winograd_f4x4_3x3"
-                           : st.mode == Mode::BlockConcat ? "own:concat_channel_blocks"
+                           : st.mode == Mode::BlockConcat ? (st.units == plan->shapes.at(st.writes[0])[0] ? "own:concat_channel_blocks" : "own:concat_channels_last")
                            : st.mode == Mode::View ? "view" : "copy";
       if (ni.hasPost && !st.reorder)
         kernel += "+post";

@@ -446,6 +446,12 @@ std::unique_ptr<WinogradConv> WinogradConv::create(const dnnl::engine &eng, cons
 
 WinogradConv::~WinogradConv() = default;
 
+std::shared_ptr<WinogradConv> WinogradConv::redirected(const WinoLayout &dst) const {
+  std::shared_ptr<WinogradConv> w(new WinogradConv(*this));
+  w->dst_ = dst;
+  return w;
+}
+
 double WinogradConv::flops() const {
   double products = 2.0 * 36 * double(chunks_ * rows_) * double(s_.C) * double(s_.K);
   double transforms = double(tiles_) * 36 * double(s_.C + s_.K) * 4;

@@ -69,6 +69,14 @@ public:
                                               const WinoLayout *residual, bool hasBias,
                                               std::vector<WinoAct> acts, int64_t tiles, std::string &why);
 
+  /// The same kernel writing its result in another layout `dst` (same
+  /// shape; `dst.channels` bounds the channels it writes, padded ones
+  /// zeroed): a channel sub-view of a concat's result, say (the products
+  /// and the weights' layout do not depend on it).
+  std::shared_ptr<WinogradConv> redirected(const WinoLayout &dst) const;
+  bool hasResidual() const { return hasRes_; }
+  const WinoLayout &dstLayout() const { return dst_; }
+
   /// The transformed weights, [36][C][K] row-major, from OIHW 3x3 weights.
   static void transformWeights(const float *w, int64_t K, int64_t C, float *u);
 

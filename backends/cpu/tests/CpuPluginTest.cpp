@@ -395,7 +395,9 @@ void convCase(Dims x, Dims w, std::vector<Attr> attrs, bool bias = true, const c
   checkOnCpu(b, {3});
 }
 
-std::map<int32_t, std::string> kernelsOnCpu(GraphBuilder &b);
+/// The kernel of each node on the cpu plugin (one run, profiled);
+/// `intermediates`: the plan's intermediate buffers.
+std::map<int32_t, std::string> kernelsOnCpu(GraphBuilder &b, uint64_t *intermediates = nullptr);
 
 /// conv_transpose (ONNX ConvTranspose, weights [C, M/group, kh, kw]) against
 /// the reference plugin; `onOneDnn`: the node must run as a oneDNN
@@ -652,7 +654,7 @@ TEST(CpuSumInPlace, PartitionInputResidualIsNeverWritten) {
 // 1x1 conv + 3x3 depthwise conv in one primitive ----------------------------------------
 
 /// The kernels the cpu plugin ran per graph node (one run, profiled).
-std::map<int32_t, std::string> kernelsOnCpu(GraphBuilder &b) {
+std::map<int32_t, std::string> kernelsOnCpu(GraphBuilder &b, uint64_t *intermediates) {
   std::map<int32_t, std::string> kernels;
   std::string dir = tempDir(), path = dir + "/dw.kiln", error;
   Metadata meta;
@@ -672,6 +674,9 @@ std::map<int32_t, std::string> kernelsOnCpu(GraphBuilder &b) {
     for (const auto &e : m->profile())
       if (e.node >= 0)
         kernels[e.node] = e.kernel;
+    auto report = m->memoryReport();
+    if (intermediates && !report.empty())
+      *intermediates = report[0].intermediates;
   }
   std::system(("rm -rf " + dir).c_str());
   return kernels;
@@ -818,6 +823,77 @@ TEST(CpuLayout, ConcatOfWholeChannelBlocksIsContiguousCopies) {
     EXPECT_EQ(kernels[3] == "own:concat_channel_blocks", e % 16 == 0) << kernels[3];
   }
   ::unsetenv("KILN_CPU_CONV_LAYOUT");
+}
+
+/// A fire module whose concat takes `order` of: 1 the 1x1 expand, 3 the 3x3
+/// expand, 4 a second 3x3 expand; `alsoRead`: the first 3x3 expand is a
+/// graph output too.
+GraphBuilder fireConcat(std::vector<int> order, bool alsoRead = false) {
+  GraphBuilder b;
+  int32_t x = b.input({2, 16, 9, 10}, {-1, 16, 9, 10}, -1.f, 1.f);
+  std::vector<Attr> relu = {activation("relu")};
+  std::vector<Attr> relu3 = {activation("relu"), ints("pads", {1, 1, 1, 1})};
+  int32_t e1 = b.node("fused_conv", {x, b.weight({16, 16, 1, 1}, -.3f, .3f), b.weight({16})}, {-1, 16, 9, 10}, relu);
+  int32_t e3 = b.node("fused_conv", {x, b.weight({32, 16, 3, 3}, -.2f, .2f), b.weight({32})}, {-1, 32, 9, 10}, relu3);
+  int32_t e4 = b.node("conv", {x, b.weight({16, 16, 3, 3}, -.2f, .2f)}, {-1, 16, 9, 10}, {ints("pads", {1, 1, 1, 1})});
+  std::vector<int32_t> ins;
+  int64_t c = 0;
+  for (int i : order) {
+    ins.push_back(i == 1 ? e1 : i == 3 ? e3 : e4);
+    c += i == 3 ? 32 : 16;
+  }
+  int32_t cat = b.node("concat", ins, {-1, c, 9, 10}, {integer("axis", 1)});
+  b.output(b.node("conv", {cat, b.weight({16, c, 1, 1}, -.2f, .2f), b.weight({16})}, {-1, 16, 9, 10}));
+  if (alsoRead)
+    b.output(e3);
+  return b;
+}
+
+TEST(CpuLayout, WinogradResultsAreWrittenInsideTheConcat) {
+  // The 3x3 expands (on Winograd) write straight into the concat's result,
+  // which copies only the 1x1 expand: in nChw16c (whole blocks) and in
+  // channels-last (a oneDNN concat turned into per-pixel runs). Against the
+  // reference, in every order, with two in-place inputs, and with a 3x3
+  // result that is also a graph output (not in place).
+  const char *was = std::getenv("KILN_CPU_WINOGRAD");
+  std::string wino = was ? was : "";
+  ::setenv("KILN_CPU_WINOGRAD", "1", 1);
+  for (const char *layout : {"any", "blocked"})
+    for (std::vector<int> order : {std::vector<int>{1, 3}, {3, 1}, {3, 1, 4}, {4, 3}})
+      for (bool alsoRead : {false, true}) {
+        uint64_t buffers[2] = {};
+        for (int placed : {0, 1}) {
+          SCOPED_TRACE(std::string(layout) + " in place " + std::to_string(placed) + " order " +
+                       std::to_string(order[0]) + std::to_string(order[1]) + (alsoRead ? " also read" : ""));
+          ::setenv("KILN_CPU_CONV_LAYOUT", layout, 1);
+          ::setenv("KILN_CPU_CONCAT_IN_PLACE", placed ? "1" : "0", 1);
+          GraphBuilder b = fireConcat(order, alsoRead);
+          checkOnCpu(b, {1, 3});
+          auto kernels = kernelsOnCpu(b, &buffers[placed]);
+          ASSERT_TRUE(kernels.count(1) && kernels.count(3));
+          EXPECT_EQ(kernels[1], "own:winograd_f4x4_3x3");
+          if (alsoRead)
+            continue; // the 3x3 result is plain (an output): only the values are checked
+          if (std::string(layout) == "blocked")
+            EXPECT_EQ(kernels[3], "own:concat_channel_blocks");
+          else if (placed)
+            EXPECT_EQ(kernels[3], "own:concat_channels_last");
+          else
+            EXPECT_EQ(kernels[3].rfind("onednn:", 0), 0u) << kernels[3];
+        }
+        // the 3x3 expands written inside the concat's result have no buffer of their own
+        uint64_t threes = 0;
+        for (int i : order)
+          threes += i != 1;
+        if (!alsoRead)
+          EXPECT_EQ(buffers[1] + threes, buffers[0]) << layout;
+      }
+  if (was)
+    ::setenv("KILN_CPU_WINOGRAD", wino.c_str(), 1);
+  else
+    ::unsetenv("KILN_CPU_WINOGRAD");
+  ::unsetenv("KILN_CPU_CONV_LAYOUT");
+  ::unsetenv("KILN_CPU_CONCAT_IN_PLACE");
 }
 
 // batch split (BatchSplit.inc) ----------------------------------------------------------
