@@ -116,6 +116,11 @@ constexpr uint64_t kLayoutTuneBytes = 96ull << 20;
 /// against the whole plan (BatchSplit.inc): resnet18 at batch 16 would add
 /// 72 MB and pass ONNX Runtime's peak memory, for no gain.
 constexpr uint64_t kSplitTryBytes = 32ull << 20;
+// A batch split running each slice image by image (BatchSplit.inc) is tried
+// only when the whole plan's intermediates are at least this large and its
+// work per byte of them at most this.
+constexpr uint64_t kSubBatchMinBytes = 8ull << 20;
+constexpr double kSubBatchMaxFlopsPerByte = 400;
 
 const double kSmallWorkFlops = [] {
   const char *e = std::getenv("KILN_CPU_SMALL_WORK_FLOPS");
@@ -448,6 +453,7 @@ struct Plan {
   // only the outputs' whole shapes.
   std::vector<std::unique_ptr<Plan>> slices;
   bool splitChecked = false; // trySplit decided (at the plan's first run)
+  int64_t subBatch = 0;       // a split plan: images per run of a slice plan (0: its whole share)
   ~Plan() {
     std::free(arena);
     std::free(scratch);

@@ -898,11 +898,11 @@ TEST(CpuLayout, WinogradResultsAreWrittenInsideTheConcat) {
 
 // batch split (BatchSplit.inc) ----------------------------------------------------------
 
-/// Runs `b` on two threads at batch 4, 1 and 3 with KILN_CPU_BATCH_SPLIT=`mode`
+/// Runs `b` on `threads` threads at batch 4, 1 and 3 with KILN_CPU_BATCH_SPLIT=`mode`
 /// against the reference plugin; returns the batch slices of each run.
-std::vector<uint64_t> splitRuns(GraphBuilder &b, const char *mode) {
+std::vector<uint64_t> splitRuns(GraphBuilder &b, const char *mode, int threads = 2) {
   ::setenv("KILN_CPU_BATCH_SPLIT", mode, 1);
-  gThreads = 2;
+  gThreads = threads;
   std::vector<uint64_t> slices;
   checkOnCpu(b, {1, 3}, &slices);
   gThreads = 0;
@@ -1001,11 +1001,10 @@ TEST(CpuBatchSplit, ConcurrentSessionsShareASplitPlan) {
   std::system(("rm -rf " + dir).c_str());
 }
 
-TEST(CpuBatchSplit, EncoderLayerSplits) {
-  // layer norm, projections, attention over [batch, seq, features] with a
-  // per-image mask, softmax along the features, a residual add. (The
-  // attention runs on the plugin's portable kernel: not strict.)
-  gStrict = false;
+/// layer norm, projections, attention over [batch, seq, features] with a
+/// per-image mask, softmax along the features, a residual add. (The
+/// attention runs on the plugin's portable kernel: not strict.)
+GraphBuilder encoderLayer() {
   GraphBuilder b;
   int32_t x = b.input({4, 64, 64}, {-1, 64, 64});
   int32_t mask = b.input({4, 1, 1, 64}, {-1, 1, 1, 64}, -1.f, 0.f);
@@ -1017,8 +1016,46 @@ TEST(CpuBatchSplit, EncoderLayerSplits) {
   int32_t a = b.node("attention", {q, k, v, mask}, act, {integer("num_heads", 4), real("scale", 0.25)});
   int32_t s = b.node("softmax", {a}, act, {integer("axis", -1)});
   b.output(b.node("add", {s, x}, act));
+  return b;
+}
+
+TEST(CpuBatchSplit, EncoderLayerSplits) {
+  gStrict = false;
+  GraphBuilder b = encoderLayer();
   EXPECT_EQ(splitRuns(b, "1"), (std::vector<uint64_t>{2, 0, 0}));
   gStrict = true;
+}
+
+TEST(CpuBatchSplit, ImageByImageMatchesTheReference) {
+  // KILN_CPU_BATCH_SPLIT=images: each slice runs its share of the batch one
+  // image at a time. One thread: one slice at batch 4 and 3 (not 1); two
+  // threads: two slices at batch 4 (3 does not split evenly).
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    std::vector<uint64_t> want = threads == 1 ? std::vector<uint64_t>{1, 0, 1} : std::vector<uint64_t>{2, 0, 0};
+    GraphBuilder b = smallCnn();
+    EXPECT_EQ(splitRuns(b, "images", threads), want);
+    gStrict = false;
+    GraphBuilder e = encoderLayer();
+    EXPECT_EQ(splitRuns(e, "images", threads), want);
+    gStrict = true;
+  }
+  // A fire module whose 3x3 expand (Winograd) writes inside the concat:
+  // batch 2, 1, 3 on one thread.
+  const char *was = std::getenv("KILN_CPU_WINOGRAD");
+  std::string wino = was ? was : "";
+  ::setenv("KILN_CPU_WINOGRAD", "1", 1);
+  for (const char *layout : {"any", "blocked"}) {
+    SCOPED_TRACE(layout);
+    ::setenv("KILN_CPU_CONV_LAYOUT", layout, 1);
+    GraphBuilder f = fireConcat({1, 3});
+    EXPECT_EQ(splitRuns(f, "images", 1), (std::vector<uint64_t>{1, 0, 1}));
+  }
+  ::unsetenv("KILN_CPU_CONV_LAYOUT");
+  if (was)
+    ::setenv("KILN_CPU_WINOGRAD", wino.c_str(), 1);
+  else
+    ::unsetenv("KILN_CPU_WINOGRAD");
 }
 
 TEST(CpuBatchSplit, OpsThatWorkAlongTheBatchRunWhole) {

@@ -215,7 +215,8 @@ typedef struct kiln_executable_stats {
   /* ABI 1.4: */
   uint64_t batch_slices;       /* threads the last run's plan split dim 0
                                   across, each running its share with
-                                  one-thread kernels (0: not split) */
+                                  one-thread kernels (0: not split; 1:
+                                  one thread, image by image) */
 } kiln_executable_stats;
 
 /* ABI 1.2: per-node timing of an executable (`kiln bench --per-op`). One
