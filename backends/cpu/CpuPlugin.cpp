@@ -393,6 +393,7 @@ struct Step {
   std::vector<Run> runs;
   int64_t units = 0;
   uint64_t unitBytes = 0;
+  bool perPixel = false; // the units are pixels (channels-last), not images
   // Dnnl: the primitive's arguments, made at the first run that holds the
   // plan's `busy` lock and re-pointed (set_data_handle) at later ones:
   // creating oneDNN memory objects and the map was a quarter of a batch-1
@@ -1827,8 +1828,9 @@ private:
   /// kernel writes its tiles straight into the concat's result, as a channel
   /// sub-view, and the concat copies only its other inputs. The value must
   /// be an intermediate of this plan that nothing else reads (no view, no
-  /// other reader) and its kernel must not read a residual in the same
-  /// layout. A oneDNN concat of channels-last values becomes a BlockConcat
+  /// other reader), its kernel must not add a residual, and the concat's
+  /// result must be neither a partition output nor a buffer shared with
+  /// another value (sumInPlace). A oneDNN concat of channels-last values becomes a BlockConcat
   /// step (one run per pixel and input) when an input goes in place.
   /// squeezenet1_1's fire modules: their 3x3 expands.
   void concatInPlace() {
@@ -1920,6 +1922,7 @@ private:
         continue;
       if (st.mode == Mode::Dnnl) { // per pixel
         st.mode = Mode::BlockConcat;
+        st.perPixel = true;
         st.pending = dnnl::primitive_desc_base();
         st.scratch = memory::desc();
         st.units = os[0] * os[2] * os[3];
@@ -2395,7 +2398,7 @@ kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &s
                            : st.mode == Mode::Ref ? "reference"
                            : st.mode == Mode::Own ? st.kernel->name()
                            : st.mode == Mode::Wino ? "own:winograd_f4x4_3x3"
-                           : st.mode == Mode::BlockConcat ? (st.units == plan->shapes.at(st.writes[0])[0] ? "own:concat_channel_blocks" : "own:concat_channels_last")
+                           : st.mode == Mode::BlockConcat ? (st.perPixel ? "own:concat_channels_last" : "own:concat_channel_blocks")
                            : st.mode == Mode::View ? "view" : "copy";
       if (ni.hasPost && !st.reorder)
         kernel += "+post";

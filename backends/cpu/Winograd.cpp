@@ -385,11 +385,12 @@ std::unique_ptr<WinogradConv> WinogradConv::create(const dnnl::engine &eng, cons
   n = std::min(w->tiles_, (n + w->threads_ - 1) / w->threads_ * w->threads_);
   w->chunk_ = (w->tiles_ + n - 1) / n;
   w->chunks_ = (w->tiles_ + w->chunk_ - 1) / w->chunk_;
-  // The products get a row or more beyond the chunk's tiles when that moves
-  // the 36 positions of a tile off multiples of 4 KiB: a tile's 36 vectors
-  // would otherwise share a few sets of the L1 cache and evict each other
-  // in the transforms. (A padded position stride would do it without the
-  // rows, but oneDNN's brgemm matmul takes only dense batches.)
+  // The products get a row or more beyond the chunk's tiles when the 36
+  // positions of a tile would lie a multiple of 1 KiB apart (modulo 4 KiB,
+  // conflict() >= 4): their vectors would share at most 4 of the 64 sets of
+  // the L1 cache and evict each other in the transforms. (A padded position
+  // stride would do it without the rows, but oneDNN's brgemm matmul takes
+  // only dense batches.)
   auto conflict = [](int64_t bytes) {
     if (bytes % 64)
       return 0;

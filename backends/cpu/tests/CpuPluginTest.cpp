@@ -898,13 +898,14 @@ TEST(CpuLayout, WinogradResultsAreWrittenInsideTheConcat) {
 
 // batch split (BatchSplit.inc) ----------------------------------------------------------
 
-/// Runs `b` on `threads` threads at batch 4, 1 and 3 with KILN_CPU_BATCH_SPLIT=`mode`
+/// Runs `b` on `threads` threads at batch 4 and `batches` (1 and 3) with KILN_CPU_BATCH_SPLIT=`mode`
 /// against the reference plugin; returns the batch slices of each run.
-std::vector<uint64_t> splitRuns(GraphBuilder &b, const char *mode, int threads = 2) {
+std::vector<uint64_t> splitRuns(GraphBuilder &b, const char *mode, int threads = 2,
+                                std::vector<int64_t> batches = {1, 3}) {
   ::setenv("KILN_CPU_BATCH_SPLIT", mode, 1);
   gThreads = threads;
   std::vector<uint64_t> slices;
-  checkOnCpu(b, {1, 3}, &slices);
+  checkOnCpu(b, batches, &slices);
   gThreads = 0;
   ::unsetenv("KILN_CPU_BATCH_SPLIT");
   return slices;
@@ -1004,11 +1005,11 @@ TEST(CpuBatchSplit, ConcurrentSessionsShareASplitPlan) {
 /// layer norm, projections, attention over [batch, seq, features] with a
 /// per-image mask, softmax along the features, a residual add. (The
 /// attention runs on the plugin's portable kernel: not strict.)
-GraphBuilder encoderLayer() {
+GraphBuilder encoderLayer(int64_t seq = 64) {
   GraphBuilder b;
-  int32_t x = b.input({4, 64, 64}, {-1, 64, 64});
-  int32_t mask = b.input({4, 1, 1, 64}, {-1, 1, 1, 64}, -1.f, 0.f);
-  Dims act = {-1, 64, 64};
+  int32_t x = b.input({4, seq, 64}, {-1, seq, 64});
+  int32_t mask = b.input({4, 1, 1, seq}, {-1, 1, 1, seq}, -1.f, 0.f);
+  Dims act = {-1, seq, 64};
   int32_t ln = b.node("layer_norm", {x, b.weight({64}), b.weight({64})}, act, {integer("axis", -1)});
   int32_t q = b.node("matmul", {ln, b.weight({64, 64}, -.2f, .2f)}, act);
   int32_t k = b.node("matmul", {ln, b.weight({64, 64}, -.2f, .2f)}, act);
@@ -1023,6 +1024,13 @@ TEST(CpuBatchSplit, EncoderLayerSplits) {
   gStrict = false;
   GraphBuilder b = encoderLayer();
   EXPECT_EQ(splitRuns(b, "1"), (std::vector<uint64_t>{2, 0, 0}));
+  // As many images as threads: one each (batch 4 on 2 threads, then 2;
+  // sequence 128: above the plugin's one-thread size at batch 2).
+  GraphBuilder c = encoderLayer(128);
+  EXPECT_EQ(splitRuns(c, "1", 2, {2}), (std::vector<uint64_t>{2, 2}));
+  // KILN_CPU_BATCH_SPLIT=1 forces the T-way split only: one thread stays whole.
+  GraphBuilder d = encoderLayer();
+  EXPECT_EQ(splitRuns(d, "1", 1), (std::vector<uint64_t>{0, 0, 0}));
   gStrict = true;
 }
 
