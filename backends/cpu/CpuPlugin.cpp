@@ -461,6 +461,31 @@ struct Plan {
   }
 };
 
+/// The arena and scratchpad of one run of a plan: the plan's own while the
+/// run holds its `busy` lock (one run at a time), else allocated for the
+/// run (a concurrent one).
+struct RunMemory {
+  std::unique_lock<std::mutex> busy;
+  std::unique_ptr<void, void (*)(void *)> ownArena{nullptr, std::free}, ownScratch{nullptr, std::free};
+  uint8_t *arena = nullptr;
+  void *scratch = nullptr;
+  bool owner() const { return busy.owns_lock(); }
+  /// False when the memory cannot be allocated.
+  bool acquire(Plan &plan) {
+    busy = std::unique_lock<std::mutex>(plan.busy, std::try_to_lock);
+    if (busy.owns_lock()) {
+      arena = static_cast<uint8_t *>(plan.arena);
+      scratch = plan.scratch;
+      return true;
+    }
+    ownArena.reset(std::aligned_alloc(64, std::max<uint64_t>(align64(plan.arenaBytes), 64)));
+    ownScratch.reset(std::aligned_alloc(64, std::max<uint64_t>(align64(plan.scratchBytes), 64)));
+    arena = static_cast<uint8_t *>(ownArena.get());
+    scratch = ownScratch.get();
+    return arena && scratch;
+  }
+};
+
 struct Executable {
   dnnl::engine eng;
   int32_t threads = 0;
@@ -2189,6 +2214,9 @@ struct ThreadScope {
 };
 #endif
 
+kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &strm, const kiln_buffer *inputs,
+                    int32_t numInputs, kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator,
+                    bool profile = true, RunMemory *held = nullptr);
 kiln_status runSplit(kiln_plugin p, Executable &exec, Plan &split, const kiln_buffer *inputs, int32_t numInputs,
                      kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator, bool profile);
 
@@ -2217,29 +2245,25 @@ kiln_status bindOutput(kiln_plugin p, const Dims &shape, ref::DType dtype, int32
 
 /// Runs `plan` on the inputs; outputs without a large enough buffer get one
 /// from `allocator`. `profile`: record per-step times when profiling is on.
+/// `held`: the arena and scratchpad to use (a batch slice's runs, image by
+/// image, take them once for all its images); acquired here when null.
 kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &strm, const kiln_buffer *inputs,
                     int32_t numInputs, kiln_buffer *outputs, int32_t numOutputs, const kiln_allocator *allocator,
-                    bool profile = true) {
+                    bool profile, RunMemory *held) {
   if (!plan->slices.empty())
     return runSplit(p, exec, *plan, inputs, numInputs, outputs, numOutputs, allocator, profile);
 #ifdef KILN_CPU_HAVE_OPENMP
   // Small plans run on the calling thread alone (see above).
   ThreadScope smallWork(plan->singleThread ? 1 : 0);
 #endif
-  // One run at a time uses the plan's arena; a concurrent run gets its own.
-  std::unique_lock<std::mutex> busy(plan->busy, std::try_to_lock);
-  std::unique_ptr<void, void (*)(void *)> ownArena(nullptr, std::free);
-  std::unique_ptr<void, void (*)(void *)> ownScratch(nullptr, std::free);
-  uint8_t *arena = static_cast<uint8_t *>(plan->arena);
-  void *scratch = plan->scratch;
-  if (!busy.owns_lock()) {
-    ownArena.reset(std::aligned_alloc(64, std::max<uint64_t>(align64(plan->arenaBytes), 64)));
-    ownScratch.reset(std::aligned_alloc(64, std::max<uint64_t>(align64(plan->scratchBytes), 64)));
-    if (!ownArena || !ownScratch)
+  RunMemory local;
+  if (!held) {
+    if (!local.acquire(*plan))
       return fail(p, KILN_ERROR_OUT_OF_MEMORY, "cannot allocate the intermediates' arena");
-    arena = static_cast<uint8_t *>(ownArena.get());
-    scratch = ownScratch.get();
+    held = &local;
   }
+  uint8_t *arena = held->arena;
+  void *scratch = held->scratch;
 
   size_t nv = size_t(plan->numValues), ng = exec.constants.size();
   std::vector<void *> ptr(nv, nullptr);
@@ -2268,7 +2292,7 @@ kiln_status runPlan(kiln_plugin p, Executable &exec, Plan *plan, dnnl::stream &s
   }
 
   const bool profiling = profile && exec.profiler.on();
-  const bool owner = busy.owns_lock();
+  const bool owner = held->owner();
   for (Step &st : plan->steps) {
     NodeInfo &ni = *exec.nodes[st.node];
     int32_t w = st.writes[0];

@@ -942,16 +942,18 @@ TEST(CpuBatchSplit, SmallCnnSplitsAcrossTwoThreadsAndMatchesTheReference) {
   EXPECT_EQ(splitRuns(d, "0"), (std::vector<uint64_t>{0, 0, 0}));
 }
 
-TEST(CpuBatchSplit, ConcurrentSessionsShareASplitPlan) {
-  // Two sessions of one model run the same split plan at once (the second
-  // gets its own arenas): each gets what the reference plugin computes.
+/// Two sessions of one model run the same split plan at once (the second
+/// gets its own arenas): each gets what the reference plugin computes.
+/// `mode`: KILN_CPU_BATCH_SPLIT (1: 2 x 2 images; images: 2 slices, each
+/// image by image).
+void concurrentSplitSessions(const char *mode) {
   GraphBuilder b = smallCnn();
   allOnCpu(b.g);
   std::string dir = tempDir(), path = dir + "/split.kiln", error;
   Metadata meta;
   meta.kilnVersion = "0.1.0";
   ASSERT_TRUE(writeArtifact(path, meta, b.g, error)) << error;
-  ::setenv("KILN_CPU_BATCH_SPLIT", "1", 1);
+  ::setenv("KILN_CPU_BATCH_SPLIT", mode, 1);
   gThreads = 2;
   kiln::Runtime rt(runtimeOptions());
   auto cpu = rt.load(path, error);
@@ -1000,6 +1002,15 @@ TEST(CpuBatchSplit, ConcurrentSessionsShareASplitPlan) {
   gThreads = 0;
   ::unsetenv("KILN_CPU_BATCH_SPLIT");
   std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(CpuBatchSplit, ConcurrentSessionsShareASplitPlan) {
+  {
+    SCOPED_TRACE("2 x 2 images");
+    concurrentSplitSessions("1");
+  }
+  SCOPED_TRACE("image by image");
+  concurrentSplitSessions("images");
 }
 
 /// layer norm, projections, attention over [batch, seq, features] with a
