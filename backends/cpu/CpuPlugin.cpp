@@ -1788,6 +1788,20 @@ private:
     }
   }
 
+  /// Per value: whether its buffer is not the plan's to reuse or place
+  /// (partition inputs and outputs, constants, values known at plan time).
+  std::vector<char> fixedBuffers() const {
+    size_t nv = size_t(plan.numValues), ng = exec.constants.size();
+    std::vector<char> fixed(nv, 0);
+    for (int32_t v : exec.inputs)
+      fixed[v] = 1;
+    for (size_t v = 0; v < ng; ++v)
+      fixed[v] |= exec.isOutput[v] || exec.constants[v].data;
+    for (auto &kv : plan.known)
+      fixed[kv.first] = 1;
+    return fixed;
+  }
+
   /// A sum post-op adds the convolution to what its result buffer holds,
   /// so pushStep copies the residual there first. When the residual is an
   /// intermediate of this plan (not a partition input or output, constant or
@@ -1797,7 +1811,7 @@ private:
   /// copy goes and the result shares that buffer (Plan::shared). A residual
   /// add (mobilenet_v2, resnet) then costs no copy.
   void sumInPlace() {
-    size_t nv = size_t(plan.numValues), ng = exec.constants.size();
+    size_t nv = size_t(plan.numValues);
     std::vector<int32_t> alias(nv, -1), last(nv, -1);
     auto root = [&](int32_t v) {
       while (alias[v] >= 0)
@@ -1811,13 +1825,7 @@ private:
       for (int32_t v : st.reads)
         last[root(v)] = int32_t(s);
     }
-    std::vector<char> fixed(nv, 0); // buffers that are not the plan's to overwrite
-    for (int32_t v : exec.inputs)
-      fixed[v] = 1;
-    for (size_t v = 0; v < ng; ++v)
-      fixed[v] |= exec.isOutput[v] || exec.constants[v].data;
-    for (auto &kv : plan.known)
-      fixed[kv.first] = 1;
+    std::vector<char> fixed = fixedBuffers(); // not the plan's to overwrite
     std::vector<char> drop(plan.steps.size(), 0);
     bool any = false;
     for (size_t s = 0; s + 1 < plan.steps.size(); ++s) {
@@ -1861,7 +1869,7 @@ private:
   void concatInPlace() {
     if (std::getenv("KILN_CPU_CONCAT_IN_PLACE") && std::string(std::getenv("KILN_CPU_CONCAT_IN_PLACE")) == "0")
       return;
-    size_t nv = size_t(plan.numValues), ng = exec.constants.size();
+    size_t nv = size_t(plan.numValues);
     std::vector<int32_t> readers(nv, 0), writer(nv, -1), writes(nv, 0);
     for (size_t s = 0; s < plan.steps.size(); ++s) {
       for (int32_t v : plan.steps[s].reads)
@@ -1871,13 +1879,7 @@ private:
         ++writes[v];
       }
     }
-    std::vector<char> fixed(nv, 0); // buffers that are not the plan's to place
-    for (int32_t v : exec.inputs)
-      fixed[v] = 1;
-    for (size_t v = 0; v < ng; ++v)
-      fixed[v] |= exec.isOutput[v] || exec.constants[v].data;
-    for (auto &kv : plan.known)
-      fixed[kv.first] = 1;
+    std::vector<char> fixed = fixedBuffers(); // not the plan's to place
     for (auto &[v, buffer] : plan.shared)
       fixed[v] = fixed[buffer] = 1;
     for (size_t v = 0; v < nv; ++v)
