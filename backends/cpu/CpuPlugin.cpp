@@ -39,6 +39,7 @@
 //===----------------------------------------------------------------------===//
 #include "CpuProfile.h"
 #include "OwnKernels.h"
+#include "SplitPool.h"
 #include "Winograd.h"
 #include "kernels/Kernels.h"
 #include "kiln/kiln_plugin.h"
@@ -448,7 +449,10 @@ struct Plan {
   void *arena = nullptr;
   uint64_t scratchBytes = 0; // the largest scratchpad of its primitives
   void *scratch = nullptr;   // ... for the run that holds `busy`
-  std::mutex busy;
+  // Taken by the run that uses `arena` and `scratch` (RunMemory); an atomic
+  // flag, not a mutex: a batch split's helper thread may take it and the
+  // caller give it back.
+  std::atomic<bool> busy{false};
   // A batch split (BatchSplit.inc): when not empty, this plan runs as these
   // plans, one per thread, each on its share of dim 0; `shapes` then holds
   // only the outputs' whole shapes.
@@ -465,15 +469,22 @@ struct Plan {
 /// run holds its `busy` lock (one run at a time), else allocated for the
 /// run (a concurrent one).
 struct RunMemory {
-  std::unique_lock<std::mutex> busy;
+  Plan *held = nullptr; // the plan whose `busy` flag this run took
   std::unique_ptr<void, void (*)(void *)> ownArena{nullptr, std::free}, ownScratch{nullptr, std::free};
   uint8_t *arena = nullptr;
   void *scratch = nullptr;
-  bool owner() const { return busy.owns_lock(); }
+  RunMemory() = default;
+  RunMemory(const RunMemory &) = delete;
+  RunMemory &operator=(const RunMemory &) = delete;
+  ~RunMemory() {
+    if (held)
+      held->busy.store(false, std::memory_order_release);
+  }
+  bool owner() const { return held != nullptr; }
   /// False when the memory cannot be allocated.
   bool acquire(Plan &plan) {
-    busy = std::unique_lock<std::mutex>(plan.busy, std::try_to_lock);
-    if (busy.owns_lock()) {
+    if (!plan.busy.exchange(true, std::memory_order_acquire)) {
+      held = &plan;
       arena = static_cast<uint8_t *>(plan.arena);
       scratch = plan.scratch;
       return true;

@@ -1,0 +1,155 @@
+//===- SplitPool.cpp - helper threads for batch splits --------------------===//
+//
+// See SplitPool.h. A job is shared with the helpers through a shared_ptr:
+// a helper that picks it up after the caller returned finds no task left
+// to take and never touches the caller's state.
+//
+//===----------------------------------------------------------------------===//
+#include "SplitPool.h"
+
+#ifdef KILN_CPU_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace kiln::cpu {
+namespace {
+
+struct Job {
+  std::function<void(int, int64_t)> fn;
+  int64_t n = 0;
+  int helpers = 0; // slots 1..helpers take part
+  std::atomic<int64_t> next{0}, finished{0};
+};
+
+/// Takes tasks of `j` until none is left.
+void work(Job &j, int slot) {
+  for (int64_t t = j.next.fetch_add(1); t < j.n; t = j.next.fetch_add(1)) {
+    j.fn(slot, t);
+    j.finished.fetch_add(1, std::memory_order_release);
+  }
+}
+
+inline void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+class Pool {
+public:
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread &t : threads_)
+      t.join();
+  }
+
+  void ensure(int helpers) {
+    std::lock_guard<std::mutex> lock(m_);
+    while (int(threads_.size()) < helpers) {
+      int slot = int(threads_.size()) + 1;
+      threads_.emplace_back([this, slot] { loop(slot); });
+    }
+  }
+
+  /// False when another caller's job is being served.
+  bool post(const std::shared_ptr<Job> &j) {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (current_)
+        return false;
+      current_ = j;
+      ++generation_;
+      posted_.store(generation_, std::memory_order_release);
+    }
+    cv_.notify_all();
+    return true;
+  }
+
+  void retire() {
+    std::lock_guard<std::mutex> lock(m_);
+    current_.reset();
+  }
+
+private:
+  void loop(int slot) {
+#ifdef KILN_CPU_HAVE_OPENMP
+    omp_set_num_threads(1); // the slices run one-thread kernels
+#endif
+    uint64_t seen = 0;
+    for (;;) {
+      // Spin briefly for the next job (runs come back to back), then sleep.
+      auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(30);
+      for (int i = 0; posted_.load(std::memory_order_acquire) == seen; ++i) {
+        pause();
+        if ((i & 255) == 255 && std::chrono::steady_clock::now() > until)
+          break;
+      }
+      std::shared_ptr<Job> j;
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_)
+          return;
+        seen = generation_;
+        j = current_;
+      }
+      if (j && slot <= j->helpers)
+        work(*j, slot);
+    }
+  }
+
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::shared_ptr<Job> current_;
+  uint64_t generation_ = 0;
+  std::atomic<uint64_t> posted_{0};
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+Pool &pool() {
+  static Pool p;
+  return p;
+}
+
+} // namespace
+
+void runShared(int helpers, int64_t n, const std::function<void(int, int64_t)> &fn) {
+  if (helpers <= 0 || n <= 1) {
+    for (int64_t t = 0; t < n; ++t)
+      fn(0, t);
+    return;
+  }
+  Pool &p = pool();
+  p.ensure(helpers);
+  auto j = std::make_shared<Job>();
+  j->fn = fn;
+  j->n = n;
+  j->helpers = helpers;
+  bool posted = p.post(j);
+  work(*j, 0);
+  // Wait only for the tasks helpers took: spin, then give the core away
+  // (a helper that lost its core may need this one).
+  for (int i = 0; j->finished.load(std::memory_order_acquire) < n; ++i) {
+    if (i < 4096)
+      pause();
+    else
+      std::this_thread::yield();
+  }
+  if (posted)
+    p.retire();
+}
+
+} // namespace kiln::cpu
