@@ -11,6 +11,7 @@
 #include <omp.h>
 #endif
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -55,12 +56,18 @@ public:
       t.join();
   }
 
-  void ensure(int helpers) {
+  /// Starts helpers up to `helpers`; returns how many there are (fewer
+  /// when the system refuses a thread: the caller then does more itself).
+  int ensure(int helpers) {
     std::lock_guard<std::mutex> lock(m_);
-    while (int(threads_.size()) < helpers) {
-      int slot = int(threads_.size()) + 1;
-      threads_.emplace_back([this, slot] { loop(slot); });
+    try {
+      while (int(threads_.size()) < helpers) {
+        int slot = int(threads_.size()) + 1;
+        threads_.emplace_back([this, slot] { loop(slot); });
+      }
+    } catch (const std::exception &) {
     }
+    return std::min(helpers, int(threads_.size()));
   }
 
   /// False when another caller's job is being served.
@@ -133,7 +140,7 @@ void runShared(int helpers, int64_t n, const std::function<void(int, int64_t)> &
     return;
   }
   Pool &p = pool();
-  p.ensure(helpers);
+  helpers = p.ensure(helpers);
   auto j = std::make_shared<Job>();
   j->fn = fn;
   j->n = n;
