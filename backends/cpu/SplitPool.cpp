@@ -18,7 +18,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 namespace kiln::cpu {
 namespace {
@@ -44,30 +43,26 @@ inline void pause() {
 #endif
 }
 
+/// Kept for the life of the process and never destroyed: its helpers are
+/// detached, so process exit never waits for them, and a child forked from
+/// a process that has helpers (which the child lacks) still returns from
+/// every call, doing the runs itself. (The host never unloads a plugin it
+/// loaded, so the helpers' code stays mapped.)
 class Pool {
 public:
-  ~Pool() {
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    for (std::thread &t : threads_)
-      t.join();
-  }
-
   /// Starts helpers up to `helpers`; returns how many there are (fewer
   /// when the system refuses a thread: the caller then does more itself).
   int ensure(int helpers) {
     std::lock_guard<std::mutex> lock(m_);
     try {
-      while (int(threads_.size()) < helpers) {
-        int slot = int(threads_.size()) + 1;
-        threads_.emplace_back([this, slot] { loop(slot); });
+      while (started_ < helpers) {
+        int slot = started_ + 1;
+        std::thread([this, slot] { loop(slot); }).detach();
+        ++started_;
       }
     } catch (const std::exception &) {
     }
-    return std::min(helpers, int(threads_.size()));
+    return std::min(helpers, started_);
   }
 
   /// False when another caller's job is being served.
@@ -106,9 +101,7 @@ private:
       std::shared_ptr<Job> j;
       {
         std::unique_lock<std::mutex> lock(m_);
-        cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-        if (stop_)
-          return;
+        cv_.wait(lock, [&] { return generation_ != seen; });
         seen = generation_;
         j = current_;
       }
@@ -122,13 +115,12 @@ private:
   std::shared_ptr<Job> current_;
   uint64_t generation_ = 0;
   std::atomic<uint64_t> posted_{0};
-  bool stop_ = false;
-  std::vector<std::thread> threads_;
+  int started_ = 0; // helpers started (slots 1..started_)
 };
 
 Pool &pool() {
-  static Pool p;
-  return p;
+  static Pool *p = new Pool();
+  return *p;
 }
 
 } // namespace
