@@ -72,8 +72,7 @@ public:
       if (current_)
         return false;
       current_ = j;
-      ++generation_;
-      posted_.store(generation_, std::memory_order_release);
+      posted_.fetch_add(1, std::memory_order_release);
     }
     cv_.notify_all();
     return true;
@@ -101,8 +100,8 @@ private:
       std::shared_ptr<Job> j;
       {
         std::unique_lock<std::mutex> lock(m_);
-        cv_.wait(lock, [&] { return generation_ != seen; });
-        seen = generation_;
+        cv_.wait(lock, [&] { return posted_.load(std::memory_order_relaxed) != seen; });
+        seen = posted_.load(std::memory_order_relaxed);
         j = current_;
       }
       if (j && slot <= j->helpers)
@@ -113,8 +112,7 @@ private:
   std::mutex m_;
   std::condition_variable cv_;
   std::shared_ptr<Job> current_;
-  uint64_t generation_ = 0;
-  std::atomic<uint64_t> posted_{0};
+  std::atomic<uint64_t> posted_{0}; // jobs posted (changed under m_; read by spinning helpers)
   int started_ = 0; // helpers started (slots 1..started_)
 };
 

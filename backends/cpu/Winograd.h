@@ -75,7 +75,6 @@ public:
   /// and the weights' layout do not depend on it).
   std::shared_ptr<WinogradConv> redirected(const WinoLayout &dst) const;
   bool hasResidual() const { return hasRes_; }
-  const WinoLayout &dstLayout() const { return dst_; }
 
   /// The transformed weights, [36][C][K] row-major, from OIHW 3x3 weights.
   static void transformWeights(const float *w, int64_t K, int64_t C, float *u);

@@ -55,6 +55,13 @@ kiln::Runtime::Options runtimeOptions() {
   return o;
 }
 
+/// The artifact at `path` loaded with every partition on the reference plugin.
+std::unique_ptr<kiln::Model> loadOnReference(kiln::Runtime &rt, const std::string &path, std::string &error) {
+  kiln::Runtime::LoadOptions lo;
+  lo.overridePlugin = "reference";
+  return rt.load(path, error, lo);
+}
+
 std::string tempDir() {
   char tmpl[] = "/tmp/kiln-cpu-XXXXXX";
   return mkdtemp(tmpl);
@@ -177,9 +184,7 @@ TEST_F(MnistOnCpu, VerifiesAgainstTheReferencePlugin) {
   std::string error;
   auto compiled = rt.load(artifactPath, error);
   ASSERT_TRUE(compiled) << error;
-  kiln::Runtime::LoadOptions lo;
-  lo.overridePlugin = "reference";
-  auto oracle = rt.load(artifactPath, error, lo);
+  auto oracle = loadOnReference(rt, artifactPath, error);
   ASSERT_TRUE(oracle) << error;
   kiln::Session s1(*compiled), s2(*oracle);
   for (int64_t batch : {1, 3}) {
@@ -325,9 +330,7 @@ void checkOnCpu(GraphBuilder &b, std::vector<int64_t> batches = {}, std::vector<
   kiln::Runtime rt(runtimeOptions());
   auto cpu = rt.load(path, error);
   ASSERT_TRUE(cpu) << error;
-  kiln::Runtime::LoadOptions lo;
-  lo.overridePlugin = "reference";
-  auto ref = rt.load(path, error, lo);
+  auto ref = loadOnReference(rt, path, error);
   ASSERT_TRUE(ref) << error;
   kiln::Session s1(*cpu), s2(*ref);
   std::vector<int64_t> runs = {0};
@@ -958,9 +961,7 @@ void concurrentSplitSessions(const char *mode) {
   kiln::Runtime rt(runtimeOptions());
   auto cpu = rt.load(path, error);
   ASSERT_TRUE(cpu) << error;
-  kiln::Runtime::LoadOptions lo;
-  lo.overridePlugin = "reference";
-  auto ref = rt.load(path, error, lo);
+  auto ref = loadOnReference(rt, path, error);
   ASSERT_TRUE(ref) << error;
   std::vector<std::map<std::string, kiln::Tensor>> ins(2);
   std::vector<std::vector<kiln::Tensor>> want(2);
@@ -1826,9 +1827,7 @@ AotRun runWithBlob(GraphBuilder &b, const std::string &blob) {
   kiln::Runtime rt(runtimeOptions());
   auto cpu = rt.load(path, error);
   EXPECT_TRUE(cpu) << error;
-  kiln::Runtime::LoadOptions lo;
-  lo.overridePlugin = "reference";
-  auto ref = rt.load(path, error, lo);
+  auto ref = loadOnReference(rt, path, error);
   EXPECT_TRUE(ref) << error;
   if (!cpu || !ref)
     return r;
